@@ -1,0 +1,24 @@
+package ai.dsp.platform.document;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Durable status store of documents, shared by ingestion and the document API. */
+public interface DocumentRegistry extends AutoCloseable {
+
+    void save(DocumentRecord record);
+
+    Optional<DocumentRecord> find(String id);
+
+    /** A page of records ordered by id; {@code collection} and {@code status} may be null (any). */
+    Page list(String collection, DocumentStatus status, int offset, int limit);
+
+    /** Collections that hold at least one document that is not deleted. */
+    List<String> collections();
+
+    record Page(List<DocumentRecord> items, long total, int offset, int limit) {
+    }
+
+    @Override
+    void close();
+}
