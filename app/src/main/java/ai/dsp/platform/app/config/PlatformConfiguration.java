@@ -1,0 +1,120 @@
+package ai.dsp.platform.app.config;
+
+import ai.dsp.platform.answer.Answerer;
+import ai.dsp.platform.answer.ChatAnswerer;
+import ai.dsp.platform.answer.ChatProperties;
+import ai.dsp.platform.answer.ExtractiveAnswerer;
+import ai.dsp.platform.document.CollectionCatalog;
+import ai.dsp.platform.document.DocumentRegistry;
+import ai.dsp.platform.document.lucene.LuceneDocumentRegistry;
+import ai.dsp.platform.embed.Embedder;
+import ai.dsp.platform.embed.EmbeddingProperties;
+import ai.dsp.platform.ingest.ChunkingProperties;
+import ai.dsp.platform.ingest.Chunker;
+import ai.dsp.platform.ingest.DocumentIntake;
+import ai.dsp.platform.ingest.DocumentService;
+import ai.dsp.platform.ingest.ExtractionProperties;
+import ai.dsp.platform.ingest.InboxFiles;
+import ai.dsp.platform.ingest.IngestSteps;
+import ai.dsp.platform.ingest.TikaExtractor;
+import ai.dsp.platform.retrieve.QueryService;
+import ai.dsp.platform.retrieve.RetrievalProperties;
+import ai.dsp.platform.retrieve.Retriever;
+import ai.dsp.platform.store.ChunkStore;
+import ai.dsp.platform.store.lucene.LuceneChunkStore;
+import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.HuggingFaceTokenCountEstimator;
+import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Wires the pipeline beans for the embedded defaults (Lucene, in-process ONNX, extractive answers). */
+@Configuration(proxyBeanMethods = false)
+public class PlatformConfiguration {
+
+    @Bean(destroyMethod = "shutdown")
+    ExecutorService embeddingExecutor(EmbeddingProperties properties) {
+        AtomicInteger counter = new AtomicInteger();
+        return Executors.newFixedThreadPool(properties.threads(), runnable -> {
+            Thread thread = new Thread(runnable, "embed-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @Bean
+    EmbeddingModel embeddingModel(ExecutorService embeddingExecutor) {
+        return new AllMiniLmL6V2QuantizedEmbeddingModel(embeddingExecutor);
+    }
+
+    @Bean
+    Embedder embedder(EmbeddingModel embeddingModel, EmbeddingProperties properties) {
+        return new Embedder(embeddingModel, properties.batchSize());
+    }
+
+    @Bean(destroyMethod = "close")
+    ChunkStore chunkStore(PlatformProperties properties, Embedder embedder) {
+        return new LuceneChunkStore(properties.dataDir().resolve("index"), embedder.dimensions());
+    }
+
+    @Bean(destroyMethod = "close")
+    DocumentRegistry documentRegistry(PlatformProperties properties) {
+        return new LuceneDocumentRegistry(properties.dataDir().resolve("documents"));
+    }
+
+    @Bean
+    CollectionCatalog collectionCatalog(PlatformProperties properties, DocumentRegistry registry) {
+        return new CollectionCatalog(properties.collections(), registry);
+    }
+
+    @Bean
+    TikaExtractor tikaExtractor(ExtractionProperties properties) {
+        return new TikaExtractor(properties);
+    }
+
+    @Bean
+    Chunker chunker(ChunkingProperties properties) {
+        return new Chunker(properties, new HuggingFaceTokenCountEstimator());
+    }
+
+    @Bean
+    IngestSteps ingestSteps(TikaExtractor extractor, Chunker chunker, Embedder embedder, ChunkStore store) {
+        return new IngestSteps(extractor, chunker, embedder, store);
+    }
+
+    @Bean
+    DocumentService documentService(DocumentRegistry registry, ChunkStore store) {
+        return new DocumentService(registry, store, Clock.systemUTC());
+    }
+
+    @Bean
+    DocumentIntake documentIntake(DocumentService documentService) {
+        return new DocumentIntake(documentService);
+    }
+
+    @Bean
+    InboxFiles inboxFiles(PlatformProperties properties) {
+        return new InboxFiles(properties.inbox());
+    }
+
+    @Bean
+    Retriever retriever(ChunkStore store, Embedder embedder, CollectionCatalog catalog, RetrievalProperties properties) {
+        return new Retriever(store, embedder, catalog, properties);
+    }
+
+    /** An OpenAI-compatible endpoint when one is configured, else extractive answers that need no LLM. */
+    @Bean
+    Answerer answerer(ChatProperties chat) {
+        return ChatAnswerer.configured(chat) ? new ChatAnswerer(chat) : new ExtractiveAnswerer();
+    }
+
+    @Bean
+    QueryService queryService(Retriever retriever, Answerer answerer) {
+        return new QueryService(retriever, answerer);
+    }
+}

@@ -1,0 +1,86 @@
+package ai.dsp.platform.app.errors;
+
+import ai.dsp.platform.app.http.HttpEntry;
+import ai.dsp.platform.ingest.DocumentService;
+import ai.dsp.platform.ingest.InboxFiles;
+import ai.dsp.platform.ingest.IngestJob;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * What the error policy does once an exception is final: an ingestion job is marked failed (and
+ * its drop-folder file gets its reason), an HTTP call gets a status and {@code {error, message, requestId}}.
+ */
+@Component("errorResponses")
+public class ErrorResponses {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
+
+    private final DocumentService documents;
+    private final InboxFiles inboxFiles;
+
+    public ErrorResponses(DocumentService documents, InboxFiles inboxFiles) {
+        this.documents = documents;
+        this.inboxFiles = inboxFiles;
+    }
+
+    public void badRequest(Exchange exchange) {
+        respond(exchange, 400, "bad_request", clientMessage(caught(exchange)));
+    }
+
+    public void notFound(Exchange exchange) {
+        respond(exchange, 404, "not_found", caught(exchange).getMessage());
+    }
+
+    /** A document that cannot be ingested: recorded as failed, never retried. */
+    public void rejected(Exchange exchange) {
+        Throwable cause = caught(exchange);
+        LOG.warn("document rejected: {}", cause.getMessage());
+        failIngestion(exchange, cause.getMessage());
+    }
+
+    /** Anything else, after the bounded redeliveries: fail the job or answer 500, and log the cause. */
+    public void unexpected(Exchange exchange) {
+        Throwable cause = caught(exchange);
+        LOG.error("route {} failed for request {}", exchange.getFromRouteId(), HttpEntry.requestId(exchange), cause);
+        if (!failIngestion(exchange, "internal error: " + cause.getClass().getSimpleName())) {
+            respond(exchange, 500, "internal_error", "the request could not be processed; quote requestId when reporting it");
+        }
+    }
+
+    private boolean failIngestion(Exchange exchange, String reason) {
+        Object body = exchange.getMessage().getBody();
+        if (body instanceof IngestJob job) {
+            documents.failed(job, reason);
+            return true;
+        }
+        if (exchange.getMessage().getHeader(InboxFiles.TARGET_HEADER) != null) {
+            inboxFiles.recordFailure(exchange, reason);
+            return true;
+        }
+        return false;
+    }
+
+    private void respond(Exchange exchange, int status, String error, String message) {
+        // the REST binding turns the record into JSON, as it does for every other response
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setBody(new ErrorBody(error, message, HttpEntry.requestId(exchange)));
+    }
+
+    /** Jackson's messages carry parser internals; a client needs only where the JSON is wrong. */
+    private static String clientMessage(Throwable cause) {
+        if (cause instanceof JsonProcessingException jpe) {
+            return "malformed JSON: " + jpe.getOriginalMessage();
+        }
+        return cause.getMessage();
+    }
+
+    private static Throwable caught(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        return cause == null ? new IllegalStateException("unknown error") : cause;
+    }
+}

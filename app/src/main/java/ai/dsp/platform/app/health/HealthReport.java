@@ -1,0 +1,45 @@
+package ai.dsp.platform.app.health;
+
+import ai.dsp.platform.document.CollectionCatalog;
+import ai.dsp.platform.store.ChunkStore;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ServiceStatus;
+import org.springframework.stereotype.Component;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code GET /health}: can the store serve, is the drop folder being watched, how much is indexed. */
+@Component("healthReport")
+public class HealthReport {
+
+    static final String INBOX_ROUTE = "ingest-inbox";
+
+    private final ChunkStore store;
+    private final CollectionCatalog collections;
+    private final CamelContext camel;
+
+    public HealthReport(ChunkStore store, CollectionCatalog collections, CamelContext camel) {
+        this.store = store;
+        this.collections = collections;
+        this.camel = camel;
+    }
+
+    public Map<String, Object> report(Exchange exchange) {
+        boolean storeUp = store.healthy();
+        ServiceStatus inbox = camel.getRouteController().getRouteStatus(INBOX_ROUTE);
+        boolean inboxUp = inbox == ServiceStatus.Started;
+        Map<String, Long> chunks = new LinkedHashMap<>();
+        collections.names().forEach(name -> chunks.put(name, store.countChunks(name)));
+
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", storeUp && inboxUp ? "UP" : "DOWN");
+        body.put("store", Map.of("status", storeUp ? "UP" : "DOWN", "chunks", chunks));
+        body.put("ingestion", Map.of("status", inboxUp ? "UP" : "DOWN",
+                "inboxRoute", inbox == null ? "absent" : inbox.name(),
+                "inflight", camel.getInflightRepository().size()));
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, storeUp && inboxUp ? 200 : 503);
+        return body;
+    }
+}

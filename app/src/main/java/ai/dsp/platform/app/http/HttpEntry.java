@@ -1,0 +1,35 @@
+package ai.dsp.platform.app.http;
+
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+import java.util.Locale;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * First step of every HTTP route: drops any {@code Camel*} header a client sent (any case), so
+ * no caller can steer a component (CVE-2025-27636 class), and gives the request its id.
+ */
+@Component("httpEntry")
+public class HttpEntry {
+
+    public static final String REQUEST_ID = "X-Request-Id";
+    private static final Pattern CALLER_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{8,64}");
+
+    public void accept(Exchange exchange) {
+        exchange.getMessage().getHeaders().keySet().removeIf(HttpEntry::isCamelHeader);
+        String callerId = exchange.getMessage().getHeader(REQUEST_ID, String.class);
+        exchange.getMessage().setHeader(REQUEST_ID,
+                callerId != null && CALLER_REQUEST_ID.matcher(callerId).matches() ? callerId : UUID.randomUUID().toString());
+    }
+
+    public static String requestId(Exchange exchange) {
+        String id = exchange.getMessage().getHeader(REQUEST_ID, String.class);
+        return id != null ? id : exchange.getExchangeId();
+    }
+
+    static boolean isCamelHeader(String name) {
+        return name.toLowerCase(Locale.ROOT).startsWith("camel");
+    }
+}

@@ -1,0 +1,2 @@
+package ai.dsp.platform.answer;
+public record Source(int number, String documentId, String chunkId, String filename, String text, double score) {}

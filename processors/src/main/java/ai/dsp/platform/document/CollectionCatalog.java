@@ -1,0 +1,52 @@
+package ai.dsp.platform.document;
+
+import ai.dsp.platform.api.BadRequestException;
+import ai.dsp.platform.api.NotFoundException;
+
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * Which collections exist: the configured ones (at least {@code default}) and every collection
+ * that documents were ingested into.
+ */
+public final class CollectionCatalog {
+
+    public static final String DEFAULT = "default";
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+
+    private final Set<String> configured;
+    private final DocumentRegistry registry;
+
+    public CollectionCatalog(List<String> configured, DocumentRegistry registry) {
+        this.configured = new TreeSet<>(configured);
+        this.configured.add(DEFAULT);
+        this.registry = registry;
+    }
+
+    /** The collection a request names, {@code default} when it names none; 404 when unknown. */
+    public String requireKnown(String requested) {
+        String name = requireValidName(requested);
+        if (!names().contains(name)) {
+            throw new NotFoundException("collection '" + name + "' does not exist");
+        }
+        return name;
+    }
+
+    /** The collection a new document goes to; any valid name creates it. */
+    public static String requireValidName(String requested) {
+        String name = requested == null || requested.isBlank() ? DEFAULT : requested.trim();
+        if (!NAME.matcher(name).matches()) {
+            throw new BadRequestException("collection must match " + NAME.pattern() + ": '" + name + "'");
+        }
+        return name;
+    }
+
+    public Set<String> names() {
+        Set<String> names = new TreeSet<>(configured);
+        names.addAll(registry.collections());
+        return names;
+    }
+}

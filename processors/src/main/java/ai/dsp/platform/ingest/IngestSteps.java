@@ -1,0 +1,72 @@
+package ai.dsp.platform.ingest;
+
+import ai.dsp.platform.embed.Embedder;
+import ai.dsp.platform.store.Chunk;
+import ai.dsp.platform.store.ChunkStore;
+
+import java.io.ByteArrayInputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The pipeline's work steps, each called from the ingest route as {@code bean: ingestSteps/<step>}. */
+public final class IngestSteps {
+
+    private final TikaExtractor extractor;
+    private final Chunker chunker;
+    private final Embedder embedder;
+    private final ChunkStore store;
+
+    public IngestSteps(TikaExtractor extractor, Chunker chunker, Embedder embedder, ChunkStore store) {
+        this.extractor = extractor;
+        this.chunker = chunker;
+        this.embedder = embedder;
+        this.store = store;
+    }
+
+    public IngestJob extract(IngestJob job) {
+        long started = System.nanoTime();
+        byte[] content = job.content();
+        Extraction extraction = extractor.extract(new ByteArrayInputStream(content), job.filename(), content.length);
+        job.extraction(extraction, millisSince(started));
+        return job;
+    }
+
+    public IngestJob chunk(IngestJob job) {
+        long started = System.nanoTime();
+        List<TextChunk> pieces = chunker.split(job.extraction().text());
+        List<Chunk> chunks = new ArrayList<>(pieces.size());
+        for (TextChunk piece : pieces) {
+            chunks.add(new Chunk(job.id(), piece.ordinal(), piece.text(), null, piece.startOffset(), piece.endOffset(),
+                    piece.headingPath(), job.filename(), job.metadata()));
+        }
+        job.chunks(chunks, millisSince(started));
+        return job;
+    }
+
+    public IngestJob embed(IngestJob job) {
+        long started = System.nanoTime();
+        List<Chunk> chunks = job.chunks();
+        List<float[]> vectors = embedder.embedAll(chunks.stream().map(Chunk::text).toList());
+        List<Chunk> embedded = new ArrayList<>(chunks.size());
+        for (int i = 0; i < chunks.size(); i++) {
+            embedded.add(chunks.get(i).withVector(vectors.get(i)));
+        }
+        job.embedded(embedded, millisSince(started));
+        return job;
+    }
+
+    /** Replaces the document's chunks in one step; a document that changed collection leaves its old one. */
+    public IngestJob store(IngestJob job) {
+        long started = System.nanoTime();
+        store.replaceDocument(job.collection(), job.id(), job.chunks());
+        if (job.previousCollection() != null && !job.previousCollection().equals(job.collection())) {
+            store.deleteDocument(job.previousCollection(), job.id());
+        }
+        job.stored(millisSince(started));
+        return job;
+    }
+
+    private static long millisSince(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
+    }
+}

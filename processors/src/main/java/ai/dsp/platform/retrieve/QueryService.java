@@ -1,0 +1,47 @@
+package ai.dsp.platform.retrieve;
+
+import ai.dsp.platform.answer.Answer;
+import ai.dsp.platform.answer.Answerer;
+import ai.dsp.platform.answer.Source;
+
+import java.util.List;
+import java.util.stream.IntStream;
+
+/** Retrieval followed by answer generation over the retrieved passages. */
+public final class QueryService {
+
+    private final Retriever retriever;
+    private final Answerer answerer;
+
+    public QueryService(Retriever retriever, Answerer answerer) {
+        this.retriever = retriever;
+        this.answerer = answerer;
+    }
+
+    public QueryResponse query(RetrieveRequest request) {
+        long started = System.nanoTime();
+        RetrieveResponse retrieved = retriever.retrieve(request);
+        long retrievedAt = System.nanoTime();
+        List<Source> sources = sources(retrieved.results());
+        Answer answer = answerer.answer(retrieved.query(), sources);
+        long answeredAt = System.nanoTime();
+        List<QueryResponse.QuerySource> wireSources = sources.stream()
+                .map(s -> new QueryResponse.QuerySource(s.number(), s.documentId(), s.chunkId(), s.filename(), s.text(), s.score()))
+                .toList();
+        return new QueryResponse(answer.text(), answer.citations(), answer.generator(), wireSources,
+                new QueryResponse.Timings(millis(started, retrievedAt), millis(retrievedAt, answeredAt), millis(started, answeredAt)));
+    }
+
+    private static List<Source> sources(List<RetrievedChunk> results) {
+        return IntStream.range(0, results.size())
+                .mapToObj(i -> {
+                    RetrievedChunk r = results.get(i);
+                    return new Source(i + 1, r.documentId(), r.chunkId(), r.filename(), r.text(), r.score());
+                })
+                .toList();
+    }
+
+    private static long millis(long from, long to) {
+        return (to - from) / 1_000_000;
+    }
+}

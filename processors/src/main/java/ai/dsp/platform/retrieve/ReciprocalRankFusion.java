@@ -1,0 +1,62 @@
+package ai.dsp.platform.retrieve;
+
+import ai.dsp.platform.store.Chunk;
+import ai.dsp.platform.store.ScoredChunk;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reciprocal rank fusion (Cormack et al. 2009): score = sum over retrievers of 1 / (k + rank).
+ * Done in the application because neither Lucene nor Elasticsearch's free tier fuse server-side.
+ */
+public final class ReciprocalRankFusion {
+
+    private final int k;
+
+    public ReciprocalRankFusion(int k) {
+        this.k = k;
+    }
+
+    /** A fused hit with the 1-based rank each retriever gave it (null when it did not find it). */
+    public record Fused(Chunk chunk, double score, Integer keywordRank, Integer denseRank) {
+    }
+
+    public List<Fused> fuse(List<ScoredChunk> keyword, List<ScoredChunk> dense, int limit) {
+        Map<String, Accumulator> byId = new LinkedHashMap<>();
+        for (int i = 0; i < keyword.size(); i++) {
+            accumulator(byId, keyword.get(i).chunk()).keywordRank = i + 1;
+        }
+        for (int i = 0; i < dense.size(); i++) {
+            accumulator(byId, dense.get(i).chunk()).denseRank = i + 1;
+        }
+        List<Fused> fused = new ArrayList<>(byId.size());
+        for (Accumulator a : byId.values()) {
+            fused.add(new Fused(a.chunk, contribution(a.keywordRank) + contribution(a.denseRank), a.keywordRank, a.denseRank));
+        }
+        // ties broken by chunk id so equal inputs always give the same order
+        fused.sort(Comparator.comparingDouble(Fused::score).reversed().thenComparing(f -> f.chunk().id()));
+        return fused.size() > limit ? fused.subList(0, limit) : fused;
+    }
+
+    private double contribution(Integer rank) {
+        return rank == null ? 0.0 : 1.0 / (k + rank);
+    }
+
+    private static Accumulator accumulator(Map<String, Accumulator> byId, Chunk chunk) {
+        return byId.computeIfAbsent(chunk.id(), id -> new Accumulator(chunk));
+    }
+
+    private static final class Accumulator {
+        private final Chunk chunk;
+        private Integer keywordRank;
+        private Integer denseRank;
+
+        private Accumulator(Chunk chunk) {
+            this.chunk = chunk;
+        }
+    }
+}

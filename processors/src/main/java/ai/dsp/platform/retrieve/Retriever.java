@@ -1,0 +1,102 @@
+package ai.dsp.platform.retrieve;
+
+import ai.dsp.platform.api.BadRequestException;
+import ai.dsp.platform.document.CollectionCatalog;
+import ai.dsp.platform.embed.Embedder;
+import ai.dsp.platform.store.ChunkStore;
+import ai.dsp.platform.store.MetadataFilter;
+import ai.dsp.platform.store.ScoredChunk;
+import ai.dsp.platform.store.SearchRequest;
+
+import java.util.List;
+
+/** Hybrid retrieval: BM25 and kNN candidates from the chunk store, fused by reciprocal rank. */
+public final class Retriever {
+
+    public static final int MAX_K = 100;
+    private static final int MAX_QUERY_CHARS = 4096;
+
+    private final ChunkStore store;
+    private final Embedder embedder;
+    private final CollectionCatalog collections;
+    private final RetrievalProperties properties;
+    private final ReciprocalRankFusion fusion;
+
+    public Retriever(ChunkStore store, Embedder embedder, CollectionCatalog collections, RetrievalProperties properties) {
+        this.store = store;
+        this.embedder = embedder;
+        this.collections = collections;
+        this.properties = properties;
+        this.fusion = new ReciprocalRankFusion(properties.rrfK());
+    }
+
+    public RetrieveResponse retrieve(RetrieveRequest request) {
+        long started = System.nanoTime();
+        if (request == null) {
+            throw new BadRequestException("request body must be a JSON object with a 'query'");
+        }
+        String query = requireQuery(request.query());
+        int k = requireK(request.k());
+        RetrievalMode mode = request.mode() == null ? RetrievalMode.HYBRID : request.mode();
+        String collection = collections.requireKnown(request.collection());
+        List<MetadataFilter> filters = FilterParser.parse(request.filter());
+
+        List<RetrievedChunk> results = switch (mode) {
+            case KEYWORD -> single(keyword(collection, query, k, filters), true);
+            case DENSE -> single(dense(collection, query, k, filters), false);
+            case HYBRID -> hybrid(collection, query, k, filters);
+        };
+        if (request.minScore() != null) {
+            results = results.stream().filter(r -> r.score() >= request.minScore()).toList();
+        }
+        return new RetrieveResponse(query, collection, mode.wire(), results, (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private List<RetrievedChunk> hybrid(String collection, String query, int k, List<MetadataFilter> filters) {
+        int candidates = Math.max(k, properties.candidates());
+        return fusion.fuse(keyword(collection, query, candidates, filters), dense(collection, query, candidates, filters), k)
+                .stream()
+                .map(f -> toResult(f.chunk(), f.score(), f.keywordRank(), f.denseRank()))
+                .toList();
+    }
+
+    private List<ScoredChunk> keyword(String collection, String query, int k, List<MetadataFilter> filters) {
+        return store.searchKeyword(new SearchRequest(collection, query, null, k, filters));
+    }
+
+    private List<ScoredChunk> dense(String collection, String query, int k, List<MetadataFilter> filters) {
+        return store.searchVector(new SearchRequest(collection, null, embedder.embedQuery(query), k, filters));
+    }
+
+    private static List<RetrievedChunk> single(List<ScoredChunk> hits, boolean keyword) {
+        return java.util.stream.IntStream.range(0, hits.size())
+                .mapToObj(i -> toResult(hits.get(i).chunk(), hits.get(i).score(),
+                        keyword ? i + 1 : null, keyword ? null : i + 1))
+                .toList();
+    }
+
+    private static RetrievedChunk toResult(ai.dsp.platform.store.Chunk chunk, double score, Integer keywordRank, Integer denseRank) {
+        return new RetrievedChunk(chunk.documentId(), chunk.filename(), chunk.id(), chunk.text(), score,
+                keywordRank, denseRank, chunk.headingPath(), chunk.metadata());
+    }
+
+    private static String requireQuery(String query) {
+        if (query == null || query.isBlank()) {
+            throw new BadRequestException("'query' must not be empty");
+        }
+        if (query.length() > MAX_QUERY_CHARS) {
+            throw new BadRequestException("'query' must be at most " + MAX_QUERY_CHARS + " characters");
+        }
+        return query.strip();
+    }
+
+    private static int requireK(Integer k) {
+        if (k == null) {
+            return 5;
+        }
+        if (k < 1 || k > MAX_K) {
+            throw new BadRequestException("'k' must be between 1 and " + MAX_K + ", was " + k);
+        }
+        return k;
+    }
+}
