@@ -1,0 +1,185 @@
+package ai.dsp.platform.document.lucene;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+import ai.dsp.platform.document.DocumentRecord;
+import ai.dsp.platform.document.DocumentRegistry;
+import ai.dsp.platform.document.DocumentStatus;
+import ai.dsp.platform.lucene.LuceneIndex;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.core.KeywordAnalyzer;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.SortedDocValuesField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.MultiTerms;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.util.BytesRef;
+
+/**
+ * The embedded {@link DocumentRegistry}: a Lucene index with one entry per document, the whole
+ * record kept as JSON and its id, collection and status indexed for lookup, filtering and
+ * ordering. Every save is committed before it returns. Thread-safe.
+ */
+public final class LuceneDocumentRegistry implements DocumentRegistry {
+
+    private static final String ID = "id";
+    private static final String COLLECTION = "collection";
+    private static final String STATUS = "status";
+    private static final String RECORD_JSON = "record";
+    private static final Sort BY_ID = new Sort(new SortField(ID, SortField.Type.STRING));
+
+    // Records written by a newer version may carry fields this one does not know; reading them must not fail.
+    private final ObjectMapper json = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+    // Every indexed field is an un-analysed StringField; the analyzer is never consulted.
+    private final Analyzer analyzer = new KeywordAnalyzer();
+    private final LuceneIndex index;
+
+    /** @param dir directory of the registry's index; created if absent */
+    public LuceneDocumentRegistry(Path dir) {
+        this.index = LuceneIndex.open(dir, analyzer);
+    }
+
+    @Override
+    public void save(DocumentRecord record) {
+        Objects.requireNonNull(record.id(), "id");
+        Objects.requireNonNull(record.collection(), "collection");
+        Objects.requireNonNull(record.status(), "status");
+        Document doc = toDocument(record);
+        index.write(writer -> writer.updateDocument(idTerm(record.id()), doc));
+    }
+
+    @Override
+    public Optional<DocumentRecord> find(String id) {
+        Objects.requireNonNull(id, "id");
+        return index.read(searcher -> {
+            ScoreDoc[] hits = searcher.search(new TermQuery(idTerm(id)), 1).scoreDocs;
+            return hits.length == 0 ? Optional.empty() : Optional.of(read(searcher, hits[0].doc));
+        });
+    }
+
+    @Override
+    public Page list(String collection, DocumentStatus status, int offset, int limit) {
+        if (offset < 0 || limit < 0) {
+            throw new IllegalArgumentException("offset and limit must not be negative");
+        }
+        Query query = matching(collection, status);
+        return index.read(searcher -> {
+            int total = searcher.count(query);
+            int end = (int) Math.min(total, (long) offset + limit);
+            List<DocumentRecord> items = new ArrayList<>();
+            if (offset < end) {
+                ScoreDoc[] hits = searcher.search(query, end, BY_ID).scoreDocs;
+                for (int i = offset; i < hits.length; i++) {
+                    items.add(read(searcher, hits[i].doc));
+                }
+            }
+            return new Page(items, total, offset, limit);
+        });
+    }
+
+    @Override
+    public List<String> collections() {
+        return index.read(searcher -> {
+            List<String> live = new ArrayList<>();
+            Terms terms = MultiTerms.getTerms(searcher.getIndexReader(), COLLECTION);
+            if (terms == null) {
+                return live;
+            }
+            // Terms can outlive their documents (updated or deleted entries), so each one is
+            // confirmed by counting its documents that are not in the deleted status.
+            TermsEnum collections = terms.iterator();
+            for (BytesRef term = collections.next(); term != null; term = collections.next()) {
+                String collection = term.utf8ToString();
+                if (searcher.count(notDeletedIn(collection)) > 0) {
+                    live.add(collection);
+                }
+            }
+            return live;
+        });
+    }
+
+    @Override
+    public void close() {
+        try {
+            index.close();
+        } finally {
+            analyzer.close();
+        }
+    }
+
+    private Document toDocument(DocumentRecord record) {
+        Document doc = new Document();
+        doc.add(new StringField(ID, record.id(), Field.Store.NO));
+        doc.add(new SortedDocValuesField(ID, new BytesRef(record.id())));
+        doc.add(new StringField(COLLECTION, record.collection(), Field.Store.NO));
+        doc.add(new StringField(STATUS, record.status().wire(), Field.Store.NO));
+        doc.add(new StoredField(RECORD_JSON, toJson(record)));
+        return doc;
+    }
+
+    private DocumentRecord read(IndexSearcher searcher, int doc) throws IOException {
+        return json.readValue(searcher.storedFields().document(doc).get(RECORD_JSON), DocumentRecord.class);
+    }
+
+    private String toJson(DocumentRecord record) {
+        try {
+            return json.writeValueAsString(record);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("Document record " + record.id() + " is not serialisable", e);
+        }
+    }
+
+    private static Query matching(String collection, DocumentStatus status) {
+        if (collection == null && status == null) {
+            return new MatchAllDocsQuery();
+        }
+        BooleanQuery.Builder query = new BooleanQuery.Builder();
+        if (collection != null) {
+            query.add(new TermQuery(new Term(COLLECTION, collection)), Occur.FILTER);
+        }
+        if (status != null) {
+            query.add(new TermQuery(new Term(STATUS, status.wire())), Occur.FILTER);
+        }
+        return query.build();
+    }
+
+    private static Query notDeletedIn(String collection) {
+        return new BooleanQuery.Builder()
+                .add(new TermQuery(new Term(COLLECTION, collection)), Occur.FILTER)
+                .add(new TermQuery(new Term(STATUS, DocumentStatus.DELETED.wire())), Occur.MUST_NOT)
+                .build();
+    }
+
+    private static Term idTerm(String id) {
+        return new Term(ID, id);
+    }
+}

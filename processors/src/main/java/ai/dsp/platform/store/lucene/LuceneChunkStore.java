@@ -1,0 +1,256 @@
+package ai.dsp.platform.store.lucene;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import ai.dsp.platform.lucene.LuceneIndex;
+import ai.dsp.platform.store.Chunk;
+import ai.dsp.platform.store.ChunkStore;
+import ai.dsp.platform.store.MetadataFilter;
+import ai.dsp.platform.store.ScoredChunk;
+import ai.dsp.platform.store.SearchRequest;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.util.QueryBuilder;
+
+/**
+ * The embedded {@link ChunkStore}: one Lucene index per collection under {@code root/<collection>/},
+ * BM25 over English-analysed text and HNSW kNN (cosine) with filters applied inside both queries.
+ * Indexes are opened on first use and found again on disk after a restart. Thread-safe.
+ */
+public final class LuceneChunkStore implements ChunkStore {
+
+    private static final Pattern COLLECTION_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+
+    private final Path root;
+    private final int dimensions;
+    // Stemming and stop words give noticeably better BM25 on English prose than StandardAnalyzer.
+    private final Analyzer analyzer = new EnglishAnalyzer();
+    private final ChunkDocuments chunkDocuments = new ChunkDocuments();
+    private final Map<String, LuceneIndex> indexes = new ConcurrentHashMap<>();
+    // Guards opening indexes against close(), so no index is opened after close has run.
+    private final Object lifecycle = new Object();
+    private volatile boolean closed;
+
+    /**
+     * @param root       directory holding one sub-directory per collection; created if absent
+     * @param dimensions length every chunk and query vector must have
+     */
+    public LuceneChunkStore(Path root, int dimensions) {
+        if (dimensions <= 0) {
+            throw new IllegalArgumentException("dimensions must be positive, got " + dimensions);
+        }
+        this.root = Objects.requireNonNull(root, "root");
+        this.dimensions = dimensions;
+        try {
+            Files.createDirectories(root);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create chunk store root " + root, e);
+        }
+    }
+
+    @Override
+    public void replaceDocument(String collection, String documentId, List<Chunk> chunks) {
+        if (chunks.isEmpty()) {
+            deleteDocument(collection, documentId);
+            return;
+        }
+        validate(documentId, chunks);
+        List<Document> docs = chunks.stream().map(chunkDocuments::toDocument).toList();
+        // One updateDocuments call deletes the old chunks and adds the new ones as a single block,
+        // which near-real-time readers see entirely or not at all.
+        requireIndex(collection).write(writer -> writer.updateDocuments(documentKey(documentId), docs));
+    }
+
+    @Override
+    public void deleteDocument(String collection, String documentId) {
+        Objects.requireNonNull(documentId, "documentId");
+        existingIndex(collection).ifPresent(index -> index.write(writer -> writer.deleteDocuments(documentKey(documentId))));
+    }
+
+    @Override
+    public List<ScoredChunk> searchKeyword(SearchRequest request) {
+        requirePositiveK(request);
+        if (request.text() == null) {
+            return List.of();
+        }
+        // Analysing the text into terms, rather than parsing it, means no user input is Lucene syntax.
+        Query text = new QueryBuilder(analyzer).createBooleanQuery(ChunkDocuments.TEXT, request.text());
+        if (text == null) {
+            return List.of();
+        }
+        return search(request.collection(), filtered(text, request.filters()), request.k());
+    }
+
+    @Override
+    public List<ScoredChunk> searchVector(SearchRequest request) {
+        requirePositiveK(request);
+        requireDimensions(Objects.requireNonNull(request.vector(), "vector"), "query vector");
+        // The filter goes into the kNN query so HNSW only collects matching chunks: k stays k.
+        Query filter = FilterQueries.allOf(request.filters()).orElse(null);
+        Query knn = new KnnFloatVectorQuery(ChunkDocuments.VECTOR, request.vector(), request.k(), filter);
+        return search(request.collection(), knn, request.k());
+    }
+
+    @Override
+    public long countChunks(String collection) {
+        return existingIndex(collection)
+                .map(index -> index.read(searcher -> (long) searcher.getIndexReader().numDocs()))
+                .orElse(0L);
+    }
+
+    /** Names of the collections that have an index on disk, sorted. */
+    public List<String> collections() {
+        try (Stream<Path> children = Files.list(root)) {
+            return children
+                    .filter(dir -> COLLECTION_NAME.matcher(dir.getFileName().toString()).matches())
+                    .filter(LuceneIndex::existsAt)
+                    .map(dir -> dir.getFileName().toString())
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list collections under " + root, e);
+        }
+    }
+
+    @Override
+    public boolean healthy() {
+        return !closed && Files.isWritable(root) && indexes.values().stream().allMatch(LuceneIndex::healthy);
+    }
+
+    @Override
+    public void close() {
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        List<RuntimeException> failures = new ArrayList<>();
+        indexes.values().forEach(index -> {
+            try {
+                index.close();
+            } catch (RuntimeException e) {
+                failures.add(e);
+            }
+        });
+        analyzer.close();
+        if (!failures.isEmpty()) {
+            RuntimeException first = failures.get(0);
+            failures.stream().skip(1).forEach(first::addSuppressed);
+            throw first;
+        }
+    }
+
+    private List<ScoredChunk> search(String collection, Query query, int k) {
+        return existingIndex(collection)
+                .map(index -> index.read(searcher -> toScoredChunks(searcher, searcher.search(query, k).scoreDocs)))
+                .orElse(List.of());
+    }
+
+    private List<ScoredChunk> toScoredChunks(IndexSearcher searcher, ScoreDoc[] hits) throws IOException {
+        List<ScoredChunk> chunks = new ArrayList<>(hits.length);
+        for (ScoreDoc hit : hits) {
+            chunks.add(new ScoredChunk(chunkDocuments.read(searcher, hit.doc), hit.score));
+        }
+        return chunks;
+    }
+
+    private static Query filtered(Query query, List<MetadataFilter> filters) {
+        return FilterQueries.allOf(filters)
+                .<Query>map(filter -> new BooleanQuery.Builder()
+                        .add(query, Occur.MUST)
+                        .add(filter, Occur.FILTER)
+                        .build())
+                .orElse(query);
+    }
+
+    private LuceneIndex requireIndex(String collection) {
+        return index(collection, true).orElseThrow();
+    }
+
+    private Optional<LuceneIndex> existingIndex(String collection) {
+        return index(collection, false);
+    }
+
+    private Optional<LuceneIndex> index(String collection, boolean create) {
+        requireValidName(collection);
+        ensureOpen();
+        LuceneIndex open = indexes.get(collection);
+        if (open != null) {
+            return Optional.of(open);
+        }
+        synchronized (lifecycle) {
+            ensureOpen();
+            Path dir = root.resolve(collection);
+            if (!create && !LuceneIndex.existsAt(dir)) {
+                return Optional.empty();
+            }
+            return Optional.of(indexes.computeIfAbsent(collection, name -> LuceneIndex.open(dir, analyzer)));
+        }
+    }
+
+    private void validate(String documentId, List<Chunk> chunks) {
+        Objects.requireNonNull(documentId, "documentId");
+        Set<Integer> ordinals = new HashSet<>();
+        for (Chunk chunk : chunks) {
+            if (!documentId.equals(chunk.documentId())) {
+                throw new IllegalArgumentException("Chunk " + chunk.id() + " does not belong to document " + documentId);
+            }
+            if (!ordinals.add(chunk.ordinal())) {
+                throw new IllegalArgumentException("Duplicate chunk " + chunk.id());
+            }
+            if (chunk.vector() != null) {
+                requireDimensions(chunk.vector(), "vector of chunk " + chunk.id());
+            }
+        }
+    }
+
+    private void requireDimensions(float[] vector, String what) {
+        if (vector.length != dimensions) {
+            throw new IllegalArgumentException(what + " has " + vector.length + " dimensions, expected " + dimensions);
+        }
+    }
+
+    private static void requirePositiveK(SearchRequest request) {
+        if (request.k() <= 0) {
+            throw new IllegalArgumentException("k must be positive, got " + request.k());
+        }
+    }
+
+    private static void requireValidName(String collection) {
+        if (collection == null || !COLLECTION_NAME.matcher(collection).matches()) {
+            throw new IllegalArgumentException("Invalid collection name: " + collection);
+        }
+    }
+
+    private static Term documentKey(String documentId) {
+        return new Term(ChunkDocuments.DOCUMENT_ID, documentId);
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("Chunk store is closed");
+        }
+    }
+}
