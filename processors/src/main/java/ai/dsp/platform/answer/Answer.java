@@ -1,2 +1,24 @@
 package ai.dsp.platform.answer;
-public record Answer(String text, java.util.List<Integer> citations, String generator) {}
+
+import java.util.List;
+
+/**
+ * A grounded answer.
+ *
+ * @param text      the answer, with {@code [n]} markers pointing at sources
+ * @param citations the source numbers the text actually cites, in order of first appearance
+ * @param generator {@code "extractive"} or the chat model's name
+ */
+public record Answer(String text, List<Integer> citations, String generator) {
+
+    static final String NO_MATCHING_CONTENT = "No indexed content matches the question.";
+
+    public Answer {
+        citations = List.copyOf(citations);
+    }
+
+    /** The answer when retrieval found nothing: saying so beats inventing something. */
+    static Answer noMatchingContent(String generator) {
+        return new Answer(NO_MATCHING_CONTENT, List.of(), generator);
+    }
+}
