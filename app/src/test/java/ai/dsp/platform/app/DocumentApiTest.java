@@ -109,7 +109,7 @@ class DocumentApiTest {
         assertError(app.get("/api/v1/documents?status=lost"), 400);
         assertError(app.postJson("/api/v1/documents/text", List.of()), 400);
         assertError(app.postJson("/api/v1/documents/text", List.of(Map.of("content", ""))), 400);
-        assertError(app.postRaw("/api/v1/documents", "not multipart", Map.of()), 400);
+        assertError(app.postRaw("/api/v1/documents", "not multipart", Map.of()), 415);
     }
 
     @Test

@@ -38,6 +38,7 @@ class RouteFilesTest {
 
     @Test
     void everyDeclaredRouteIsStartedWithIdDescriptionAndErrorPolicy() throws IOException {
+        app.camel().getRoutes().forEach(r -> System.out.println("ROUTE " + r.getRouteId() + " | " + r.getDescription() + " | " + r.getConfigurationId() + " | " + r.getEndpoint().getEndpointUri()));
         List<Map<String, Object>> declared = declaredRoutes();
         assertThat(declared).hasSizeGreaterThanOrEqualTo(10);
         for (Map<String, Object> route : declared) {

@@ -74,6 +74,17 @@ public final class DocumentService {
         return event(DocumentEvent.DELETED, id, record.collection(), 0, null, null, requestId);
     }
 
+    /** The event to announce for a pipeline job or an event already made (a deletion). */
+    public DocumentEvent eventOf(Object body) {
+        if (body instanceof IngestJob job && job.event() != null) {
+            return job.event();
+        }
+        if (body instanceof DocumentEvent event) {
+            return event;
+        }
+        throw new IllegalArgumentException("nothing to announce in " + (body == null ? "an empty body" : body.getClass().getSimpleName()));
+    }
+
     public DocumentRecord get(String id) {
         return registry.find(id).orElseThrow(() -> new NotFoundException("document '" + id + "' does not exist"));
     }

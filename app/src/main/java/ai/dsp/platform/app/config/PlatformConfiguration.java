@@ -37,19 +37,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 @Configuration(proxyBeanMethods = false)
 public class PlatformConfiguration {
 
-    @Bean(destroyMethod = "shutdown")
-    ExecutorService embeddingExecutor(EmbeddingProperties properties) {
+    /**
+     * The model's own pool is not a bean: an Executor bean would switch off Spring Boot's task
+     * executor, which platform-http needs. Its threads are daemons and idle between batches.
+     */
+    @Bean
+    EmbeddingModel embeddingModel(EmbeddingProperties properties) {
         AtomicInteger counter = new AtomicInteger();
-        return Executors.newFixedThreadPool(properties.threads(), runnable -> {
+        ExecutorService pool = Executors.newFixedThreadPool(properties.threads(), runnable -> {
             Thread thread = new Thread(runnable, "embed-" + counter.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
-    }
-
-    @Bean
-    EmbeddingModel embeddingModel(ExecutorService embeddingExecutor) {
-        return new AllMiniLmL6V2QuantizedEmbeddingModel(embeddingExecutor);
+        return new AllMiniLmL6V2QuantizedEmbeddingModel(pool);
     }
 
     @Bean

@@ -7,6 +7,7 @@ import ai.dsp.platform.ingest.IngestJob;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.apache.camel.model.RouteConfigurationDefinition;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,7 +28,14 @@ public class ErrorPolicy extends RouteConfigurationBuilder {
 
     @Override
     public void configuration() {
-        routeConfiguration(ID)
+        apply(routeConfiguration(ID));
+        // REST DSL operations are inlined into their direct: routes and come out without a
+        // configuration id; the id-less configuration is Camel's default for such routes
+        apply(routeConfiguration());
+    }
+
+    private void apply(RouteConfigurationDefinition policy) {
+        policy
                 .onException(BadRequestException.class, JsonProcessingException.class, IllegalArgumentException.class)
                     .handled(true).logExhausted(false)
                     .bean(responses, "badRequest")

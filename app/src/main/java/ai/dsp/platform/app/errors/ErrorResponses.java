@@ -5,6 +5,7 @@ import ai.dsp.platform.ingest.DocumentService;
 import ai.dsp.platform.ingest.InboxFiles;
 import ai.dsp.platform.ingest.IngestJob;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,10 +22,12 @@ public class ErrorResponses {
 
     private final DocumentService documents;
     private final InboxFiles inboxFiles;
+    private final ObjectMapper json;
 
-    public ErrorResponses(DocumentService documents, InboxFiles inboxFiles) {
+    public ErrorResponses(DocumentService documents, InboxFiles inboxFiles, ObjectMapper json) {
         this.documents = documents;
         this.inboxFiles = inboxFiles;
+        this.json = json;
     }
 
     public void badRequest(Exchange exchange) {
@@ -65,10 +68,14 @@ public class ErrorResponses {
     }
 
     private void respond(Exchange exchange, int status, String error, String message) {
-        // the REST binding turns the record into JSON, as it does for every other response
+        // written here, not by the REST binding: some operations (uploads) run without binding
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setBody(new ErrorBody(error, message, HttpEntry.requestId(exchange)));
+        try {
+            exchange.getMessage().setBody(json.writeValueAsString(new ErrorBody(error, message, HttpEntry.requestId(exchange))));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an error body of three strings always serialises", e);
+        }
     }
 
     /** Jackson's messages carry parser internals; a client needs only where the JSON is wrong. */

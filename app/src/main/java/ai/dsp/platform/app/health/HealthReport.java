@@ -2,6 +2,7 @@ package ai.dsp.platform.app.health;
 
 import ai.dsp.platform.document.CollectionCatalog;
 import ai.dsp.platform.store.ChunkStore;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ServiceStatus;
@@ -19,14 +20,16 @@ public class HealthReport {
     private final ChunkStore store;
     private final CollectionCatalog collections;
     private final CamelContext camel;
+    private final ObjectMapper json;
 
-    public HealthReport(ChunkStore store, CollectionCatalog collections, CamelContext camel) {
+    public HealthReport(ChunkStore store, CollectionCatalog collections, CamelContext camel, ObjectMapper json) {
         this.store = store;
         this.collections = collections;
         this.camel = camel;
+        this.json = json;
     }
 
-    public Map<String, Object> report(Exchange exchange) {
+    public String report(Exchange exchange) throws com.fasterxml.jackson.core.JsonProcessingException {
         boolean storeUp = store.healthy();
         ServiceStatus inbox = camel.getRouteController().getRouteStatus(INBOX_ROUTE);
         boolean inboxUp = inbox == ServiceStatus.Started;
@@ -40,6 +43,7 @@ public class HealthReport {
                 "inboxRoute", inbox == null ? "absent" : inbox.name(),
                 "inflight", camel.getInflightRepository().size()));
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, storeUp && inboxUp ? 200 : 503);
-        return body;
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        return json.writeValueAsString(body);
     }
 }

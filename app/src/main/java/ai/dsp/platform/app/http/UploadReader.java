@@ -6,12 +6,12 @@ import ai.dsp.platform.ingest.IngestJob;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.Part;
 import org.apache.camel.Exchange;
-import org.apache.camel.http.common.HttpMessage;
+import org.apache.camel.component.platform.http.springboot.PlatformHttpMessage;
 import org.springframework.stereotype.Component;
-import org.springframework.web.multipart.MultipartFile;
-import org.springframework.web.multipart.MultipartHttpServletRequest;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads {@code multipart/form-data} uploads straight from the servlet request: every file part
+ * Reads {@code multipart/form-data} uploads with the servlet part API: every file part
  * (any field name, repeated names included), plus the optional {@code collection} and
  * {@code metadata} (a JSON object) fields.
  */
@@ -36,24 +36,41 @@ public class UploadReader {
     }
 
     public List<IngestJob> read(Exchange exchange) {
-        MultipartHttpServletRequest request = multipart(exchange);
+        HttpServletRequest request = servletRequest(exchange);
         List<DocumentIntake.Upload> uploads = new ArrayList<>();
-        for (MultipartFile file : request.getMultiFileMap().values().stream().flatMap(List::stream).toList()) {
-            uploads.add(new DocumentIntake.Upload(filename(file), bytes(file)));
+        String collection = null;
+        String metadata = null;
+        for (Part part : parts(request)) {
+            if (part.getSubmittedFileName() != null) {
+                uploads.add(new DocumentIntake.Upload(filename(part.getSubmittedFileName()), bytes(part)));
+            } else if ("collection".equals(part.getName())) {
+                collection = text(part);
+            } else if ("metadata".equals(part.getName())) {
+                metadata = text(part);
+            }
         }
         if (uploads.isEmpty()) {
             throw new BadRequestException("the multipart request has no file part");
         }
-        return intake.fromUploads(uploads, request.getParameter("collection"), metadata(request.getParameter("metadata")),
-                HttpEntry.requestId(exchange));
+        return intake.fromUploads(uploads, collection, metadata(metadata), HttpEntry.requestId(exchange));
     }
 
-    private static MultipartHttpServletRequest multipart(Exchange exchange) {
-        HttpServletRequest request = exchange.getIn(HttpMessage.class) == null ? null : exchange.getIn(HttpMessage.class).getRequest();
-        if (request instanceof MultipartHttpServletRequest multipart) {
-            return multipart;
+    private static HttpServletRequest servletRequest(Exchange exchange) {
+        PlatformHttpMessage message = exchange.getIn(PlatformHttpMessage.class);
+        if (message == null || message.getRequest() == null) {
+            throw new BadRequestException("send the files as multipart/form-data");
         }
-        throw new BadRequestException("send the files as multipart/form-data");
+        return message.getRequest();
+    }
+
+    private static java.util.Collection<Part> parts(HttpServletRequest request) {
+        try {
+            return request.getParts();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (ServletException | IllegalStateException e) {
+            throw new BadRequestException("could not read the multipart body: " + e.getMessage());
+        }
     }
 
     private Map<String, Object> metadata(String raw) {
@@ -67,20 +84,23 @@ public class UploadReader {
         }
     }
 
-    private static String filename(MultipartFile file) {
-        String name = file.getOriginalFilename();
-        if (name == null || name.isBlank()) {
+    private static String filename(String name) {
+        if (name.isBlank()) {
             throw new BadRequestException("every file part needs a filename");
         }
         // browsers on Windows may send a full path; only the last segment is the file's name
         return name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
     }
 
-    private static byte[] bytes(MultipartFile file) {
-        try {
-            return file.getBytes();
+    private static byte[] bytes(Part part) {
+        try (var in = part.getInputStream()) {
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static String text(Part part) {
+        return new String(bytes(part), java.nio.charset.StandardCharsets.UTF_8);
     }
 }
