@@ -1,0 +1,144 @@
+package ai.dsp.platform.app.bench;
+
+import ai.dsp.platform.app.DspApplication;
+import ai.dsp.platform.document.DocumentRegistry;
+import ai.dsp.platform.document.DocumentStatus;
+import ai.dsp.platform.embed.Embedder;
+import ai.dsp.platform.ingest.Chunker;
+import ai.dsp.platform.ingest.TextChunk;
+import ai.dsp.platform.ingest.TikaExtractor;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+/**
+ * The ingestion and retrieval benchmark of docs/BENCHMARKS.md: drops a document folder into a
+ * fresh inbox, times ingestion end to end, embeds the same chunks with the raw model in the same
+ * process, and measures retrieve latency over HTTP with 1 and 8 clients.
+ * Usage: {@code IngestBenchmark <docs-dir> <queries.jsonl> <work-dir>}.
+ */
+public final class IngestBenchmark {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static void main(String[] args) throws Exception {
+        Path docs = Path.of(args[0]);
+        Path queriesFile = Path.of(args[1]);
+        Path work = Files.createDirectories(Path.of(args[2]));
+        List<Path> files;
+        try (Stream<Path> list = Files.list(docs)) {
+            files = list.filter(Files::isRegularFile).sorted().toList();
+        }
+        ConfigurableApplicationContext app = new SpringApplicationBuilder(DspApplication.class).run(
+                "--server.port=0", "--dsp.data-dir=" + work.resolve("data"), "--dsp.inbox=" + work.resolve("inbox"),
+                "--dsp.ingest.min-file-age=0s", "--dsp.ingest.poll-delay=50ms", "--logging.level.ai.dsp.platform.events=WARN");
+        try {
+            DocumentRegistry registry = app.getBean(DocumentRegistry.class);
+            Path staging = Files.createDirectories(work.resolve("staging"));
+            for (Path file : files) {
+                Files.copy(file, staging.resolve(file.getFileName()));
+            }
+            long started = System.nanoTime();
+            Files.move(staging, work.resolve("inbox"));
+            while (registry.list(null, DocumentStatus.INDEXED, 0, 1).total() + registry.list(null, DocumentStatus.FAILED, 0, 1).total() < files.size()) {
+                Thread.sleep(100);
+            }
+            double ingestSeconds = (System.nanoTime() - started) / 1e9;
+            long indexed = registry.list(null, DocumentStatus.INDEXED, 0, 1).total();
+            List<String> chunks = sameChunks(app, files);
+            double rawSeconds = timeRawEmbedding(app.getBean(Embedder.class), chunks);
+
+            int port = ((WebServerApplicationContext) app).getWebServer().getPort();
+            List<String> queries = Files.readAllLines(queriesFile).stream().filter(l -> !l.isBlank())
+                    .map(l -> read(l).get("text").toString()).toList();
+            Latency one = latency(port, queries, 1, 400);
+            Latency eight = latency(port, queries, 8, 800);
+
+            System.out.printf("documents: %d indexed of %d in %.1f s = %.1f docs/s%n", indexed, files.size(), ingestSeconds, files.size() / ingestSeconds);
+            System.out.printf("chunks: %d = %.1f chunks/s end to end%n", chunks.size(), chunks.size() / ingestSeconds);
+            System.out.printf("raw model on the same chunks: %.1f s = %.1f chunks/s; pipeline/raw = %.2f%n",
+                    rawSeconds, chunks.size() / rawSeconds, (chunks.size() / ingestSeconds) / (chunks.size() / rawSeconds));
+            System.out.printf("retrieve hybrid k=10, 1 client: p50 %.1f ms, p95 %.1f ms%n", one.p50, one.p95);
+            System.out.printf("retrieve hybrid k=10, 8 clients: p50 %.1f ms, p95 %.1f ms%n", eight.p50, eight.p95);
+            System.out.printf("peak RSS: %s%n", peakRss());
+        } finally {
+            app.close();
+        }
+    }
+
+    private static List<String> sameChunks(ConfigurableApplicationContext app, List<Path> files) throws Exception {
+        TikaExtractor extractor = app.getBean(TikaExtractor.class);
+        Chunker chunker = app.getBean(Chunker.class);
+        List<String> texts = new ArrayList<>();
+        for (Path file : files) {
+            for (TextChunk chunk : chunker.split(extractor.extract(Files.readAllBytes(file), file.getFileName().toString()).text())) {
+                texts.add(chunk.text());
+            }
+        }
+        return texts;
+    }
+
+    private static double timeRawEmbedding(Embedder embedder, List<String> texts) {
+        long started = System.nanoTime();
+        embedder.embedAll(texts);
+        return (System.nanoTime() - started) / 1e9;
+    }
+
+    record Latency(double p50, double p95) {
+    }
+
+    private static Latency latency(int port, List<String> queries, int clients, int requests) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        List<Future<Double>> futures = new ArrayList<>();
+        for (int i = 0; i < requests; i++) {
+            String body = JSON.writeValueAsString(Map.of("query", queries.get(i % queries.size()), "k", 10));
+            futures.add(pool.submit(() -> {
+                long t = System.nanoTime();
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/retrieve"))
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() != 200) {
+                    throw new IllegalStateException("retrieve answered " + r.statusCode());
+                }
+                return (System.nanoTime() - t) / 1e6;
+            }));
+        }
+        List<Double> millis = new ArrayList<>();
+        for (Future<Double> f : futures) {
+            millis.add(f.get());
+        }
+        pool.shutdown();
+        Collections.sort(millis);
+        return new Latency(millis.get(millis.size() / 2), millis.get((int) Math.ceil(millis.size() * 0.95) - 1));
+    }
+
+    private static Map<?, ?> read(String line) {
+        try {
+            return JSON.readValue(line, Map.class);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private static String peakRss() throws Exception {
+        return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM"))
+                .map(l -> l.replace("VmHWM:", "").trim()).findFirst().orElse("unknown");
+    }
+}
