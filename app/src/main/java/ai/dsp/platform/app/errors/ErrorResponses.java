@@ -54,17 +54,21 @@ public class ErrorResponses {
         }
     }
 
+    /**
+     * A handled exception ends the exchange in the route that handled it, so the drop folder's
+     * own settle step never runs: the reason file is written here.
+     */
     private boolean failIngestion(Exchange exchange, String reason) {
-        Object body = exchange.getMessage().getBody();
-        if (body instanceof IngestJob job) {
+        boolean ingestion = false;
+        if (exchange.getMessage().getBody() instanceof IngestJob job) {
             documents.failed(job, reason);
-            return true;
+            ingestion = true;
         }
         if (exchange.getMessage().getHeader(InboxFiles.TARGET_HEADER) != null) {
             inboxFiles.recordFailure(exchange, reason);
-            return true;
+            ingestion = true;
         }
-        return false;
+        return ingestion;
     }
 
     private void respond(Exchange exchange, int status, String error, String message) {
