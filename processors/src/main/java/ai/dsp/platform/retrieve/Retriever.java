@@ -3,12 +3,14 @@ package ai.dsp.platform.retrieve;
 import ai.dsp.platform.api.BadRequestException;
 import ai.dsp.platform.document.CollectionCatalog;
 import ai.dsp.platform.embed.Embedder;
+import ai.dsp.platform.store.Chunk;
 import ai.dsp.platform.store.ChunkStore;
 import ai.dsp.platform.store.MetadataFilter;
 import ai.dsp.platform.store.ScoredChunk;
 import ai.dsp.platform.store.SearchRequest;
 
 import java.util.List;
+import java.util.stream.IntStream;
 
 /** Hybrid retrieval: BM25 and kNN candidates from the chunk store, fused by reciprocal rank. */
 public final class Retriever {
@@ -69,13 +71,13 @@ public final class Retriever {
     }
 
     private static List<RetrievedChunk> single(List<ScoredChunk> hits, boolean keyword) {
-        return java.util.stream.IntStream.range(0, hits.size())
+        return IntStream.range(0, hits.size())
                 .mapToObj(i -> toResult(hits.get(i).chunk(), hits.get(i).score(),
                         keyword ? i + 1 : null, keyword ? null : i + 1))
                 .toList();
     }
 
-    private static RetrievedChunk toResult(ai.dsp.platform.store.Chunk chunk, double score, Integer keywordRank, Integer denseRank) {
+    private static RetrievedChunk toResult(Chunk chunk, double score, Integer keywordRank, Integer denseRank) {
         return new RetrievedChunk(chunk.documentId(), chunk.filename(), chunk.id(), chunk.text(), score,
                 keywordRank, denseRank, chunk.headingPath(), chunk.metadata());
     }
