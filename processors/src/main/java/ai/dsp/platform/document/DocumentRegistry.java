@@ -6,6 +6,12 @@ import java.util.Optional;
 /** Durable status store of documents, shared by ingestion and the document API. */
 public interface DocumentRegistry extends AutoCloseable {
 
+    /**
+     * Stores the record: visible to reads and durable when this returns. A record in status
+     * {@code processing} is the exception: it is a progress marker that may show late and become
+     * durable only with the next save, so a crash can lose it and leave the document's earlier
+     * state, which is what a restart resumes from.
+     */
     void save(DocumentRecord record);
 
     Optional<DocumentRecord> find(String id);

@@ -43,10 +43,13 @@ public final class DocumentService {
                 .filter(r -> r.collection().equals(job.collection()))
                 .filter(r -> r.contentHash().equals(job.contentHash()))
                 .isPresent();
+        if (job.receivedAt() == null) {
+            job.receivedAt(existing.map(DocumentRecord::receivedAt).orElse(now()));
+        }
         if (unchanged) {
             job.markUnchanged();
         } else {
-            registry.save(record(job, DocumentStatus.PROCESSING, null, 0, existing.map(DocumentRecord::receivedAt).orElse(now())));
+            registry.save(record(job, DocumentStatus.PROCESSING, null, 0, job.receivedAt()));
         }
         return job;
     }
@@ -115,8 +118,12 @@ public final class DocumentService {
                 receivedAt, now(), job.requestId());
     }
 
+    // Looked up once per job: admit or the first status change records it on the job.
     private Instant receivedAt(IngestJob job) {
-        return registry.find(job.id()).map(DocumentRecord::receivedAt).orElse(now());
+        if (job.receivedAt() == null) {
+            job.receivedAt(registry.find(job.id()).map(DocumentRecord::receivedAt).orElse(now()));
+        }
+        return job.receivedAt();
     }
 
     private DocumentEvent event(String type, String id, String collection, Integer chunks, Long durationMs, String error, String requestId) {

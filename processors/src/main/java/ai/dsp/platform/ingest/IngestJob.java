@@ -4,6 +4,7 @@ import ai.dsp.platform.document.DocumentRecord;
 import ai.dsp.platform.notify.DocumentEvent;
 import ai.dsp.platform.store.Chunk;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -24,6 +25,7 @@ public final class IngestJob {
 
     private boolean unchanged;
     private String previousCollection;
+    private Instant receivedAt;
     private Extraction extraction;
     private List<Chunk> chunks = List.of();
     private long extractMs;
@@ -62,6 +64,10 @@ public final class IngestJob {
     /** Set when the document moves between collections, so its old chunks can be removed. */
     public String previousCollection() { return previousCollection; }
     void previousCollection(String collection) { this.previousCollection = collection; }
+
+    /** When the document was first received; known once the job is recorded. */
+    Instant receivedAt() { return receivedAt; }
+    void receivedAt(Instant instant) { this.receivedAt = instant; }
 
     public Extraction extraction() { return extraction; }
     void extraction(Extraction extraction, long millis) { this.extraction = extraction; this.extractMs = millis; }

@@ -5,6 +5,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -18,9 +21,15 @@ import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 
 /**
- * One on-disk Lucene index with a single writer and near-real-time searchers. Every write is
- * committed (durable) and refreshed (visible) before {@link #write} returns, so callers get
- * read-your-writes without managing commits. Thread-safe; {@link #close} waits for in-flight
+ * One on-disk Lucene index with a single writer and near-real-time searchers. A {@link #write}
+ * is committed (durable) and refreshed (visible) before it returns, so callers get
+ * read-your-writes without managing commits.
+ * <p>
+ * Writers share commits (group commit): each commit flushes a segment, fsyncs it and reopens
+ * the searcher, which costs tens of milliseconds and grows with merging, so one commit per
+ * document would bound ingestion to a few dozen documents a second. A write therefore waits
+ * until {@code commitInterval} has passed since the last commit, and every change applied by
+ * then is committed and made visible at once. Thread-safe; {@link #close} waits for in-flight
  * reads and writes and is idempotent.
  */
 public final class LuceneIndex implements Closeable {
@@ -40,27 +49,44 @@ public final class LuceneIndex implements Closeable {
     private final Directory directory;
     private final IndexWriter writer;
     private final SearcherManager searchers;
+    private final long commitIntervalNanos;
     // Reads and writes share the lock; close takes it exclusively so it never pulls the writer
     // out from under an operation that already started.
     private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private boolean closed;
+    // Sequence of changes applied to the writer; a change is durable once committedThrough reaches it.
+    private final AtomicLong applied = new AtomicLong();
+    private final Object commitLock = new Object();
+    private long committedThrough;
+    private long lastCommitNanos = System.nanoTime();
 
-    private LuceneIndex(Directory directory, IndexWriter writer, SearcherManager searchers) {
+    private LuceneIndex(Directory directory, IndexWriter writer, SearcherManager searchers, Duration commitInterval) {
         this.directory = directory;
         this.writer = writer;
         this.searchers = searchers;
+        this.commitIntervalNanos = commitInterval.toNanos();
     }
 
-    /** Opens the index at {@code dir}, creating the directory and an empty committed index if absent. */
-    public static LuceneIndex open(Path dir, Analyzer analyzer) {
+    /**
+     * Opens the index at {@code dir}, creating the directory and an empty committed index if absent.
+     *
+     * @param commitInterval least time between two commits; writes in between share the next one
+     */
+    public static LuceneIndex open(Path dir, Analyzer analyzer, Duration commitInterval) {
+        if (commitInterval.isNegative()) {
+            throw new IllegalArgumentException("commit interval must not be negative: " + commitInterval);
+        }
         try {
             Files.createDirectories(dir);
             Directory directory = FSDirectory.open(dir);
             IndexWriter writer = new IndexWriter(directory, new IndexWriterConfig(analyzer)
-                    .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND));
+                    .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+                    // Commits and refreshes must not wait for merges of the segments they flush:
+                    // merging (and rebuilding HNSW graphs) belongs in the background merge threads.
+                    .setMaxFullFlushMergeWaitMillis(0));
             // An initial commit makes a new index discoverable on disk even before its first write.
             writer.commit();
-            return new LuceneIndex(directory, writer, new SearcherManager(writer, null));
+            return new LuceneIndex(directory, writer, new SearcherManager(writer, null), commitInterval);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot open Lucene index at " + dir, e);
         }
@@ -83,9 +109,24 @@ public final class LuceneIndex implements Closeable {
         lifecycle.readLock().lock();
         try {
             ensureOpen();
-            change.apply(writer);
-            writer.commit();
-            searchers.maybeRefreshBlocking();
+            commitThrough(apply(change));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Lucene write failed", e);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /**
+     * Applies {@code change} without waiting: it becomes visible and durable with the next
+     * commit (a later {@link #write}'s, or {@link #close}'s). For changes a reader may see late
+     * and a crash may lose, such as progress markers.
+     */
+    public void stage(Write change) {
+        lifecycle.readLock().lock();
+        try {
+            ensureOpen();
+            apply(change);
         } catch (IOException e) {
             throw new UncheckedIOException("Lucene write failed", e);
         } finally {
@@ -133,6 +174,46 @@ public final class LuceneIndex implements Closeable {
             throw new UncheckedIOException("Cannot close Lucene index", e);
         } finally {
             lifecycle.writeLock().unlock();
+        }
+    }
+
+    private long apply(Write change) throws IOException {
+        change.apply(writer);
+        // Numbered only once applied, so a commit that reads the counter covers every change up to it.
+        return applied.incrementAndGet();
+    }
+
+    /**
+     * Returns once {@code change} is committed and visible. The first writer to find the interval
+     * over commits for everyone; the others find their change covered and return.
+     */
+    private void commitThrough(long change) throws IOException {
+        synchronized (commitLock) {
+            awaitCommitDue(change);
+            if (committedThrough >= change) {
+                return;
+            }
+            long through = applied.get();
+            writer.commit();
+            searchers.maybeRefreshBlocking();
+            committedThrough = through;
+            lastCommitNanos = System.nanoTime();
+            commitLock.notifyAll();
+        }
+    }
+
+    // Called holding commitLock; waiting releases it, so other writers can join this commit.
+    private void awaitCommitDue(long change) {
+        long remaining = lastCommitNanos + commitIntervalNanos - System.nanoTime();
+        while (committedThrough < change && remaining > 0) {
+            try {
+                TimeUnit.NANOSECONDS.timedWait(commitLock, remaining);
+            } catch (InterruptedException e) {
+                // Shutting down: commit now rather than leave the change unacknowledged.
+                Thread.currentThread().interrupt();
+                return;
+            }
+            remaining = lastCommitNanos + commitIntervalNanos - System.nanoTime();
         }
     }
 

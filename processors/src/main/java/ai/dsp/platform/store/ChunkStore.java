@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * The vector + keyword index. Embedded Lucene by default, Elasticsearch in production; both
- * pass the same contract tests.
+ * pass the same contract tests. Search results carry their chunks without vectors: nothing
+ * downstream of a search needs them, and fetching them is a search's largest cost.
  */
 public interface ChunkStore extends AutoCloseable {
 

@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  * The ingestion and retrieval benchmark of docs/BENCHMARKS.md: drops a document folder into a
  * fresh inbox, times ingestion end to end, embeds the same chunks with the raw model in the same
  * process, and measures retrieve latency over HTTP with 1 and 8 clients.
- * Usage: {@code IngestBenchmark <docs-dir> <queries.jsonl> <work-dir>}.
+ * Usage: {@code IngestBenchmark <docs-dir> <queries.jsonl> <work-dir> [--app.option=value ...]}.
  */
 public final class IngestBenchmark {
 
@@ -45,17 +45,21 @@ public final class IngestBenchmark {
         try (Stream<Path> list = Files.list(docs)) {
             files = list.filter(Files::isRegularFile).sorted().toList();
         }
-        ConfigurableApplicationContext app = new SpringApplicationBuilder(DspApplication.class).run(
-                "--server.port=0", "--dsp.data-dir=" + work.resolve("data"), "--dsp.inbox=" + work.resolve("inbox"),
-                "--dsp.ingest.min-file-age=0s", "--dsp.ingest.poll-delay=50ms", "--logging.level.ai.dsp.platform.events=WARN");
+        List<String> appArgs = new ArrayList<>(List.of("--server.port=0", "--dsp.data-dir=" + work.resolve("data"),
+                "--dsp.inbox=" + work.resolve("inbox"), "--logging.level.ai.dsp.platform.events=WARN"));
+        appArgs.addAll(List.of(args).subList(3, args.length));
+        ConfigurableApplicationContext app = new SpringApplicationBuilder(DspApplication.class).run(appArgs.toArray(String[]::new));
         try {
             DocumentRegistry registry = app.getBean(DocumentRegistry.class);
             Path staging = Files.createDirectories(work.resolve("staging"));
             for (Path file : files) {
                 Files.copy(file, staging.resolve(file.getFileName()));
             }
+            // renames are atomic, so the inbox sees each file whole
             long started = System.nanoTime();
-            Files.move(staging, work.resolve("inbox"));
+            for (Path file : files) {
+                Files.move(staging.resolve(file.getFileName()), work.resolve("inbox").resolve(file.getFileName()));
+            }
             while (registry.list(null, DocumentStatus.INDEXED, 0, 1).total() + registry.list(null, DocumentStatus.FAILED, 0, 1).total() < files.size()) {
                 Thread.sleep(100);
             }

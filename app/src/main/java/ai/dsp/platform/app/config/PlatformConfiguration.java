@@ -9,6 +9,7 @@ import ai.dsp.platform.document.DocumentRegistry;
 import ai.dsp.platform.document.lucene.LuceneDocumentRegistry;
 import ai.dsp.platform.embed.Embedder;
 import ai.dsp.platform.embed.EmbeddingProperties;
+import ai.dsp.platform.embed.MiniLmEmbeddingModel;
 import ai.dsp.platform.ingest.ChunkingProperties;
 import ai.dsp.platform.ingest.Chunker;
 import ai.dsp.platform.ingest.DocumentIntake;
@@ -17,6 +18,7 @@ import ai.dsp.platform.ingest.ExtractionProperties;
 import ai.dsp.platform.ingest.InboxFiles;
 import ai.dsp.platform.ingest.IngestSteps;
 import ai.dsp.platform.ingest.TikaExtractor;
+import ai.dsp.platform.lucene.LuceneProperties;
 import ai.dsp.platform.retrieve.QueryService;
 import ai.dsp.platform.retrieve.RetrievalProperties;
 import ai.dsp.platform.retrieve.Retriever;
@@ -24,7 +26,6 @@ import ai.dsp.platform.store.ChunkStore;
 import ai.dsp.platform.store.lucene.LuceneChunkStore;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.HuggingFaceTokenCountEstimator;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -49,7 +50,7 @@ public class PlatformConfiguration {
             thread.setDaemon(true);
             return thread;
         });
-        return new AllMiniLmL6V2QuantizedEmbeddingModel(pool);
+        return new MiniLmEmbeddingModel(pool, properties.intraOpThreads());
     }
 
     @Bean
@@ -58,13 +59,13 @@ public class PlatformConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    ChunkStore chunkStore(PlatformProperties properties, Embedder embedder) {
-        return new LuceneChunkStore(properties.dataDir().resolve("index"), embedder.dimensions());
+    ChunkStore chunkStore(PlatformProperties properties, LuceneProperties lucene, Embedder embedder) {
+        return new LuceneChunkStore(properties.dataDir().resolve("index"), embedder.dimensions(), lucene.commitInterval());
     }
 
     @Bean(destroyMethod = "close")
-    DocumentRegistry documentRegistry(PlatformProperties properties) {
-        return new LuceneDocumentRegistry(properties.dataDir().resolve("documents"));
+    DocumentRegistry documentRegistry(PlatformProperties properties, LuceneProperties lucene) {
+        return new LuceneDocumentRegistry(properties.dataDir().resolve("documents"), lucene.commitInterval());
     }
 
     @Bean

@@ -3,6 +3,7 @@ package ai.dsp.platform.document.lucene;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -43,7 +44,8 @@ import org.apache.lucene.util.BytesRef;
 /**
  * The embedded {@link DocumentRegistry}: a Lucene index with one entry per document, the whole
  * record kept as JSON and its id, collection and status indexed for lookup, filtering and
- * ordering. Every save is committed before it returns. Thread-safe.
+ * ordering. Every save but a progress marker ({@code processing}) is committed before it
+ * returns. Thread-safe.
  */
 public final class LuceneDocumentRegistry implements DocumentRegistry {
 
@@ -63,9 +65,12 @@ public final class LuceneDocumentRegistry implements DocumentRegistry {
     private final Analyzer analyzer = new KeywordAnalyzer();
     private final LuceneIndex index;
 
-    /** @param dir directory of the registry's index; created if absent */
-    public LuceneDocumentRegistry(Path dir) {
-        this.index = LuceneIndex.open(dir, analyzer);
+    /**
+     * @param dir            directory of the registry's index; created if absent
+     * @param commitInterval least time between two commits (see {@link LuceneIndex})
+     */
+    public LuceneDocumentRegistry(Path dir, Duration commitInterval) {
+        this.index = LuceneIndex.open(dir, analyzer, commitInterval);
     }
 
     @Override
@@ -74,7 +79,12 @@ public final class LuceneDocumentRegistry implements DocumentRegistry {
         Objects.requireNonNull(record.collection(), "collection");
         Objects.requireNonNull(record.status(), "status");
         Document doc = toDocument(record);
-        index.write(writer -> writer.updateDocument(idTerm(record.id()), doc));
+        LuceneIndex.Write update = writer -> writer.updateDocument(idTerm(record.id()), doc);
+        if (record.status() == DocumentStatus.PROCESSING) {
+            index.stage(update);
+        } else {
+            index.write(update);
+        }
     }
 
     @Override

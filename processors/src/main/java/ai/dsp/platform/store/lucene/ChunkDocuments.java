@@ -18,11 +18,8 @@ import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
-import org.apache.lucene.index.FloatVectorValues;
-import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.VectorSimilarityFunction;
-import org.apache.lucene.search.IndexSearcher;
 
 /** Maps a {@link Chunk} to the Lucene document that indexes it, and back. */
 final class ChunkDocuments {
@@ -67,14 +64,17 @@ final class ChunkDocuments {
         return doc;
     }
 
-    /** Reads the chunk stored at global doc id {@code doc}, vector included. */
-    Chunk read(IndexSearcher searcher, int doc) throws IOException {
-        Document stored = searcher.storedFields().document(doc);
+    /**
+     * Reads the chunk stored at global doc id {@code doc} without its vector: search results
+     * never need it, and reading it from the graph's vector values costs more than the rest.
+     */
+    Chunk read(StoredFields storedFields, int doc) throws IOException {
+        Document stored = storedFields.document(doc);
         return new Chunk(
                 stored.get(DOCUMENT_ID),
                 stored.getField(ORDINAL).numericValue().intValue(),
                 stored.get(TEXT),
-                vector(searcher, doc),
+                null,
                 stored.getField(START_OFFSET).numericValue().intValue(),
                 stored.getField(END_OFFSET).numericValue().intValue(),
                 Arrays.asList(stored.getValues(HEADING)),
@@ -97,18 +97,6 @@ final class ChunkDocuments {
         } else if (value instanceof String || value instanceof Boolean) {
             doc.add(new StringField(KEYWORD_PREFIX + key, value.toString(), Field.Store.NO));
         }
-    }
-
-    // Vectors are not stored fields: they live in the HNSW graph's vector values, read per segment.
-    private static float[] vector(IndexSearcher searcher, int doc) throws IOException {
-        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
-        LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
-        FloatVectorValues values = leaf.reader().getFloatVectorValues(VECTOR);
-        int segmentDoc = doc - leaf.docBase;
-        if (values == null || values.advance(segmentDoc) != segmentDoc) {
-            return null;
-        }
-        return values.vectorValue().clone();
     }
 
     private String toJson(Map<String, Object> metadata) {

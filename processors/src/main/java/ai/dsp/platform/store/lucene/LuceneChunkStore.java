@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -24,6 +25,7 @@ import ai.dsp.platform.store.SearchRequest;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.document.Document;
+import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
@@ -44,6 +46,7 @@ public final class LuceneChunkStore implements ChunkStore {
 
     private final Path root;
     private final int dimensions;
+    private final Duration commitInterval;
     // Stemming and stop words give noticeably better BM25 on English prose than StandardAnalyzer.
     private final Analyzer analyzer = new EnglishAnalyzer();
     private final ChunkDocuments chunkDocuments = new ChunkDocuments();
@@ -55,13 +58,15 @@ public final class LuceneChunkStore implements ChunkStore {
     /**
      * @param root       directory holding one sub-directory per collection; created if absent
      * @param dimensions length every chunk and query vector must have
+     * @param commitInterval least time between two commits of an index (see {@link LuceneIndex})
      */
-    public LuceneChunkStore(Path root, int dimensions) {
+    public LuceneChunkStore(Path root, int dimensions, Duration commitInterval) {
         if (dimensions <= 0) {
             throw new IllegalArgumentException("dimensions must be positive, got " + dimensions);
         }
         this.root = Objects.requireNonNull(root, "root");
         this.dimensions = dimensions;
+        this.commitInterval = Objects.requireNonNull(commitInterval, "commitInterval");
         try {
             Files.createDirectories(root);
         } catch (IOException e) {
@@ -169,9 +174,11 @@ public final class LuceneChunkStore implements ChunkStore {
     }
 
     private List<ScoredChunk> toScoredChunks(IndexSearcher searcher, ScoreDoc[] hits) throws IOException {
+        // One StoredFields for all hits, so its decompressed block is reused between them.
+        StoredFields storedFields = searcher.storedFields();
         List<ScoredChunk> chunks = new ArrayList<>(hits.length);
         for (ScoreDoc hit : hits) {
-            chunks.add(new ScoredChunk(chunkDocuments.read(searcher, hit.doc), hit.score));
+            chunks.add(new ScoredChunk(chunkDocuments.read(storedFields, hit.doc), hit.score));
         }
         return chunks;
     }
@@ -206,7 +213,7 @@ public final class LuceneChunkStore implements ChunkStore {
             if (!create && !LuceneIndex.existsAt(dir)) {
                 return Optional.empty();
             }
-            return Optional.of(indexes.computeIfAbsent(collection, name -> LuceneIndex.open(dir, analyzer)));
+            return Optional.of(indexes.computeIfAbsent(collection, name -> LuceneIndex.open(dir, analyzer, commitInterval)));
         }
     }
 

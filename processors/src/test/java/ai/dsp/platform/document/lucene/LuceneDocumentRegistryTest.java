@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -34,7 +35,7 @@ class LuceneDocumentRegistryTest {
 
     @BeforeEach
     void open() {
-        registry = new LuceneDocumentRegistry(dir);
+        registry = new LuceneDocumentRegistry(dir, Duration.ZERO);
     }
 
     @AfterEach
@@ -121,7 +122,7 @@ class LuceneDocumentRegistryTest {
         registry.save(saved);
         registry.close();
 
-        registry = new LuceneDocumentRegistry(dir);
+        registry = new LuceneDocumentRegistry(dir, Duration.ZERO);
 
         assertThat(registry.find("doc-1")).contains(saved);
         assertThat(registry.collections()).containsExactly("default");

@@ -4,6 +4,7 @@ import static ai.dsp.platform.store.lucene.LuceneChunkStoreTest.chunks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -40,7 +41,7 @@ class LuceneChunkStoreConcurrencyTest {
 
     @BeforeEach
     void setUp() {
-        store = new LuceneChunkStore(root, 4);
+        store = new LuceneChunkStore(root, 4, Duration.ofMillis(20));
         threads = Executors.newFixedThreadPool(4);
     }
 

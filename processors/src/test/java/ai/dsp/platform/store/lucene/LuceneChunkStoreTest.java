@@ -3,8 +3,10 @@ package ai.dsp.platform.store.lucene;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +39,7 @@ class LuceneChunkStoreTest {
 
     @BeforeEach
     void openStore() {
-        store = new LuceneChunkStore(root, DIMENSIONS);
+        store = new LuceneChunkStore(root, DIMENSIONS, Duration.ZERO);
     }
 
     @AfterEach
@@ -155,11 +157,15 @@ class LuceneChunkStoreTest {
         }
 
         @Test
-        void returnsStoredVectorsWithResults() {
+        void findsTheStoredVectorAsAPerfectMatchAndLeavesItOutOfResults() {
             float[] stored = unit(1, 2, 3, 4, 5, 6, 7, 8);
-            store.replaceDocument(COLLECTION, "d", List.of(vectorChunk("d", 0, stored, Map.of())));
+            store.replaceDocument(COLLECTION, "d", List.of(vectorChunk("d", 0, stored, Map.of()),
+                    vectorChunk("d", 1, unit(8, 7, 6, 5, 4, 3, 2, 1), Map.of())));
 
-            assertThat(store.searchVector(vector(stored, 1, List.of())).get(0).chunk().vector()).containsExactly(stored);
+            ScoredChunk best = store.searchVector(vector(stored, 2, List.of())).get(0);
+            assertThat(best.chunk().ordinal()).isZero();
+            assertThat(best.score()).isCloseTo(1.0f, within(1e-5f));
+            assertThat(best.chunk().vector()).isNull();
         }
 
         @Test
@@ -366,12 +372,12 @@ class LuceneChunkStoreTest {
             store.replaceDocument(COLLECTION, "doc", List.of(original));
             store.close();
 
-            store = new LuceneChunkStore(root, DIMENSIONS);
+            store = new LuceneChunkStore(root, DIMENSIONS, Duration.ZERO);
 
             assertThat(store.collections()).containsExactly(COLLECTION);
             assertThat(store.countChunks(COLLECTION)).isEqualTo(1);
             Chunk reloaded = store.searchKeyword(keyword("persistent", 1)).get(0).chunk();
-            assertThat(reloaded).usingRecursiveComparison().isEqualTo(original);
+            assertThat(reloaded).usingRecursiveComparison().ignoringFields("vector").isEqualTo(original);
             assertThat(reloaded.metadata().get("tags")).isEqualTo(List.of("a", "b"));
             assertThat(documentIds(store.searchKeyword(new SearchRequest(COLLECTION, "text", null, 5,
                     List.of(new Equals("tags", "b"), new Equals("ids", 2)))))).containsExactly("doc");
