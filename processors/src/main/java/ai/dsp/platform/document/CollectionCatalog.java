@@ -29,7 +29,8 @@ public final class CollectionCatalog {
     /** The collection a request names, {@code default} when it names none; 404 when unknown. */
     public String requireKnown(String requested) {
         String name = requireValidName(requested);
-        if (!names().contains(name)) {
+        // Every query passes here: a configured collection needs no look-up in the registry.
+        if (!configured.contains(name) && !registry.collections().contains(name)) {
             throw new NotFoundException("collection '" + name + "' does not exist");
         }
         return name;
