@@ -21,6 +21,8 @@ import java.util.concurrent.Executor;
  */
 public final class MiniLmEmbeddingModel extends AbstractInProcessEmbeddingModel {
 
+    /** The model's name where vectors are stored, so vectors of another model are never mixed in. */
+    public static final String NAME = "all-minilm-l6-v2-q";
     private static final String MODEL = "/all-minilm-l6-v2-q.onnx";
     private static final String TOKENIZER = "/all-minilm-l6-v2-q-tokenizer.json";
 

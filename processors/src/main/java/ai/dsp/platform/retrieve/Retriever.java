@@ -10,6 +10,7 @@ import ai.dsp.platform.store.ScoredChunk;
 import ai.dsp.platform.store.SearchRequest;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.IntStream;
 
 /** Hybrid retrieval: BM25 and kNN candidates from the chunk store, fused by reciprocal rank. */
@@ -23,13 +24,20 @@ public final class Retriever {
     private final CollectionCatalog collections;
     private final RetrievalProperties properties;
     private final ReciprocalRankFusion fusion;
+    private final QueryCache cache;
 
     public Retriever(ChunkStore store, Embedder embedder, CollectionCatalog collections, RetrievalProperties properties) {
+        this(store, embedder, collections, properties, QueryCache.NONE);
+    }
+
+    public Retriever(ChunkStore store, Embedder embedder, CollectionCatalog collections, RetrievalProperties properties,
+                     QueryCache cache) {
         this.store = store;
         this.embedder = embedder;
         this.collections = collections;
         this.properties = properties;
         this.fusion = new ReciprocalRankFusion(properties.rrfK());
+        this.cache = cache;
     }
 
     public RetrieveResponse retrieve(RetrieveRequest request) {
@@ -42,6 +50,12 @@ public final class Retriever {
         RetrievalMode mode = request.mode() == null ? RetrievalMode.HYBRID : request.mode();
         String collection = collections.requireKnown(request.collection());
         List<MetadataFilter> filters = FilterParser.parse(request.filter());
+        String cacheKey = String.join("\u0000", mode.wire(), String.valueOf(k), String.valueOf(request.minScore()),
+                filters.toString(), query);
+        Optional<RetrieveResponse> cached = cache.get(collection, cacheKey);
+        if (cached.isPresent()) {
+            return cached.get();
+        }
 
         List<RetrievedChunk> results = switch (mode) {
             case KEYWORD -> single(keyword(collection, query, k, filters), true);
@@ -51,7 +65,10 @@ public final class Retriever {
         if (request.minScore() != null) {
             results = results.stream().filter(r -> r.score() >= request.minScore()).toList();
         }
-        return new RetrieveResponse(query, collection, mode.wire(), results, (System.nanoTime() - started) / 1_000_000);
+        RetrieveResponse response = new RetrieveResponse(query, collection, mode.wire(), results,
+                (System.nanoTime() - started) / 1_000_000);
+        cache.put(collection, cacheKey, response);
+        return response;
     }
 
     private List<RetrievedChunk> hybrid(String collection, String query, int k, List<MetadataFilter> filters) {

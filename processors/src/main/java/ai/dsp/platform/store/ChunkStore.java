@@ -10,8 +10,12 @@ import java.util.List;
 public interface ChunkStore extends AutoCloseable {
 
     /**
-     * Replaces every chunk of the document with {@code chunks} as one visible step: a concurrent
-     * search sees either all old chunks or all new ones, never a mix.
+     * Replaces every chunk of the document with {@code chunks}: when this returns, searches see
+     * the new chunks and none of the old ones. Lucene makes it one visible step; Elasticsearch
+     * may show a concurrent search a mix for up to one refresh interval.
+     *
+     * @throws StoreUnavailableException when the store is down or overloaded (retry later)
+     * @throws ChunksRejectedException when the store refuses the chunks (the document fails)
      */
     void replaceDocument(String collection, String documentId, List<Chunk> chunks);
 
@@ -25,6 +29,9 @@ public interface ChunkStore extends AutoCloseable {
     List<ScoredChunk> searchVector(SearchRequest request);
 
     long countChunks(String collection);
+
+    /** Collections that have an index in the store, sorted. */
+    List<String> collections();
 
     /** Is the store able to serve reads and writes now. */
     boolean healthy();

@@ -19,6 +19,7 @@ import ai.dsp.platform.ingest.InboxFiles;
 import ai.dsp.platform.ingest.IngestSteps;
 import ai.dsp.platform.ingest.TikaExtractor;
 import ai.dsp.platform.lucene.LuceneProperties;
+import ai.dsp.platform.retrieve.QueryCache;
 import ai.dsp.platform.retrieve.QueryService;
 import ai.dsp.platform.retrieve.RetrievalProperties;
 import ai.dsp.platform.retrieve.Retriever;
@@ -26,6 +27,7 @@ import ai.dsp.platform.store.ChunkStore;
 import ai.dsp.platform.store.lucene.LuceneChunkStore;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.HuggingFaceTokenCountEstimator;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -34,7 +36,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Wires the pipeline beans for the embedded defaults (Lucene, in-process ONNX, extractive answers). */
+/**
+ * Wires the pipeline beans: embedded defaults (Lucene, in-process ONNX, extractive answers), with
+ * the production backends in {@link ElasticsearchConfiguration} and {@link MessagingConfiguration}.
+ */
 @Configuration(proxyBeanMethods = false)
 public class PlatformConfiguration {
 
@@ -59,6 +64,7 @@ public class PlatformConfiguration {
     }
 
     @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(name = "dsp.store.type", havingValue = "lucene", matchIfMissing = true)
     ChunkStore chunkStore(PlatformProperties properties, LuceneProperties lucene, Embedder embedder) {
         return new LuceneChunkStore(properties.dataDir().resolve("index"), embedder.dimensions(), lucene.commitInterval());
     }
@@ -104,8 +110,9 @@ public class PlatformConfiguration {
     }
 
     @Bean
-    Retriever retriever(ChunkStore store, Embedder embedder, CollectionCatalog catalog, RetrievalProperties properties) {
-        return new Retriever(store, embedder, catalog, properties);
+    Retriever retriever(ChunkStore store, Embedder embedder, CollectionCatalog catalog, RetrievalProperties properties,
+                        QueryCache cache) {
+        return new Retriever(store, embedder, catalog, properties, cache);
     }
 
     /** An OpenAI-compatible endpoint when one is configured, else extractive answers that need no LLM. */

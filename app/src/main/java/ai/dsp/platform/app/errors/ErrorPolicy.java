@@ -2,23 +2,31 @@ package ai.dsp.platform.app.errors;
 
 import ai.dsp.platform.api.BadRequestException;
 import ai.dsp.platform.api.NotFoundException;
+import ai.dsp.platform.app.messaging.KafkaDocuments;
 import ai.dsp.platform.document.DocumentRejectedException;
 import ai.dsp.platform.ingest.IngestJob;
+import ai.dsp.platform.store.StoreUnavailableException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import org.apache.camel.model.RouteConfigurationDefinition;
 import org.springframework.stereotype.Component;
 
 /**
  * The one error policy every route names with {@code routeConfigurationId: dsp-error-policy}.
  * Bad input is answered or recorded at once; other failures get bounded redelivery with
- * backoff first. A failed document is announced like an indexed one.
+ * backoff first. A failed document is announced like an indexed one, and a failed Kafka record
+ * goes to the dead-letter topic. An unavailable store pauses ingestion instead of failing it.
  */
 @Component
 public class ErrorPolicy extends RouteConfigurationBuilder {
 
     public static final String ID = "dsp-error-policy";
+    /** Where a Kafka record goes that cannot be ingested (routes/ingest-kafka.camel.yaml). */
+    static final String DEAD_LETTER = "direct:kafka-dead-letter";
+    /** Redelivery while the store is unavailable: until it is back, backing off to 30 s between tries. */
+    private static final String STORE_PAUSE = "dspStorePause";
 
     private final ErrorResponses responses;
 
@@ -28,6 +36,10 @@ public class ErrorPolicy extends RouteConfigurationBuilder {
 
     @Override
     public void configuration() {
+        getContext().getRegistry().bind(STORE_PAUSE, new RedeliveryPolicy()
+                .maximumRedeliveries(-1).redeliveryDelay(500).useExponentialBackOff().backOffMultiplier(2)
+                .maximumRedeliveryDelay(30_000).allowRedeliveryWhileStopping(false)
+                .retryAttemptedLogLevel(LoggingLevel.WARN));
         apply(routeConfiguration(ID));
         // REST DSL operations are inlined into their direct: routes and come out without a
         // configuration id; the id-less configuration is Camel's default for such routes
@@ -36,9 +48,29 @@ public class ErrorPolicy extends RouteConfigurationBuilder {
 
     private void apply(RouteConfigurationDefinition policy) {
         policy
+                // a dead letter that cannot be written must not be committed past: the record is
+                // redelivered from Kafka instead
+                .onException(Exception.class).onWhen(exchangeProperty(KafkaDocuments.DEAD_LETTERING).isNotNull())
+                    .maximumRedeliveries(3).redeliveryDelay(500).useExponentialBackOff()
+                    .handled(false)
+                .end()
+                // the store is down or overloaded: ingestion pauses (with backoff) until it is back,
+                // nothing is failed or committed; a shutdown stops the waiting and leaves the work
+                // to the next start (Kafka redelivers, the drop folder still holds the file)
+                .onException(StoreUnavailableException.class).onWhen(body().isInstanceOf(IngestJob.class))
+                    .redeliveryPolicyRef(STORE_PAUSE)
+                    .handled(false)
+                .end()
+                .onException(StoreUnavailableException.class)
+                    .handled(true).logExhausted(false)
+                    .bean(responses, "unavailable")
+                .end()
                 .onException(BadRequestException.class, JsonProcessingException.class, IllegalArgumentException.class)
                     .handled(true).logExhausted(false)
                     .bean(responses, "badRequest")
+                    .filter(exchangeProperty(KafkaDocuments.RECORD).isNotNull())
+                        .to(DEAD_LETTER)
+                    .end()
                 .end()
                 .onException(NotFoundException.class)
                     .handled(true).logExhausted(false)
@@ -50,6 +82,9 @@ public class ErrorPolicy extends RouteConfigurationBuilder {
                     .filter(body().isInstanceOf(IngestJob.class))
                         .wireTap("direct:notify")
                     .end()
+                    .filter(exchangeProperty(KafkaDocuments.RECORD).isNotNull())
+                        .to(DEAD_LETTER)
+                    .end()
                 .end()
                 .onException(Exception.class)
                     .maximumRedeliveries(2).redeliveryDelay(200).useExponentialBackOff().backOffMultiplier(2)
@@ -58,6 +93,9 @@ public class ErrorPolicy extends RouteConfigurationBuilder {
                     .bean(responses, "unexpected")
                     .filter(body().isInstanceOf(IngestJob.class))
                         .wireTap("direct:notify")
+                    .end()
+                    .filter(exchangeProperty(KafkaDocuments.RECORD).isNotNull())
+                        .to(DEAD_LETTER)
                     .end()
                 .end();
     }

@@ -34,6 +34,12 @@ public class ErrorResponses {
         respond(exchange, 400, "bad_request", clientMessage(caught(exchange)));
     }
 
+    /** The store cannot serve right now: 503, and the caller may retry. */
+    public void unavailable(Exchange exchange) {
+        LOG.warn("store unavailable for request {}: {}", HttpEntry.requestId(exchange), caught(exchange).getMessage());
+        respond(exchange, 503, "unavailable", "the index is unavailable right now; retry shortly");
+    }
+
     public void notFound(Exchange exchange) {
         respond(exchange, 404, "not_found", caught(exchange).getMessage());
     }

@@ -6,14 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import ai.dsp.platform.lucene.LuceneIndex;
@@ -22,6 +20,7 @@ import ai.dsp.platform.store.ChunkStore;
 import ai.dsp.platform.store.MetadataFilter;
 import ai.dsp.platform.store.ScoredChunk;
 import ai.dsp.platform.store.SearchRequest;
+import ai.dsp.platform.store.StoreArguments;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.document.Document;
@@ -41,8 +40,6 @@ import org.apache.lucene.util.QueryBuilder;
  * Indexes are opened on first use and found again on disk after a restart. Thread-safe.
  */
 public final class LuceneChunkStore implements ChunkStore {
-
-    private static final Pattern COLLECTION_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
 
     private final Path root;
     private final int dimensions;
@@ -80,7 +77,7 @@ public final class LuceneChunkStore implements ChunkStore {
             deleteDocument(collection, documentId);
             return;
         }
-        validate(documentId, chunks);
+        StoreArguments.requireValidChunks(documentId, chunks, dimensions);
         List<Document> docs = chunks.stream().map(chunkDocuments::toDocument).toList();
         // One updateDocuments call deletes the old chunks and adds the new ones as a single block,
         // which near-real-time readers see entirely or not at all.
@@ -95,7 +92,7 @@ public final class LuceneChunkStore implements ChunkStore {
 
     @Override
     public List<ScoredChunk> searchKeyword(SearchRequest request) {
-        requirePositiveK(request);
+        StoreArguments.requirePositiveK(request);
         if (request.text() == null) {
             return List.of();
         }
@@ -109,8 +106,8 @@ public final class LuceneChunkStore implements ChunkStore {
 
     @Override
     public List<ScoredChunk> searchVector(SearchRequest request) {
-        requirePositiveK(request);
-        requireDimensions(Objects.requireNonNull(request.vector(), "vector"), "query vector");
+        StoreArguments.requirePositiveK(request);
+        StoreArguments.requireDimensions(Objects.requireNonNull(request.vector(), "vector"), dimensions, "query vector");
         // The filter goes into the kNN query so HNSW only collects matching chunks: k stays k.
         Query filter = FilterQueries.allOf(request.filters()).orElse(null);
         Query knn = new KnnFloatVectorQuery(ChunkDocuments.VECTOR, request.vector(), request.k(), filter);
@@ -124,11 +121,11 @@ public final class LuceneChunkStore implements ChunkStore {
                 .orElse(0L);
     }
 
-    /** Names of the collections that have an index on disk, sorted. */
+    @Override
     public List<String> collections() {
         try (Stream<Path> children = Files.list(root)) {
             return children
-                    .filter(dir -> COLLECTION_NAME.matcher(dir.getFileName().toString()).matches())
+                    .filter(dir -> StoreArguments.isValidCollection(dir.getFileName().toString()))
                     .filter(LuceneIndex::existsAt)
                     .map(dir -> dir.getFileName().toString())
                     .sorted()
@@ -201,7 +198,7 @@ public final class LuceneChunkStore implements ChunkStore {
     }
 
     private Optional<LuceneIndex> index(String collection, boolean create) {
-        requireValidName(collection);
+        StoreArguments.requireValidCollection(collection);
         ensureOpen();
         LuceneIndex open = indexes.get(collection);
         if (open != null) {
@@ -214,40 +211,6 @@ public final class LuceneChunkStore implements ChunkStore {
                 return Optional.empty();
             }
             return Optional.of(indexes.computeIfAbsent(collection, name -> LuceneIndex.open(dir, analyzer, commitInterval)));
-        }
-    }
-
-    private void validate(String documentId, List<Chunk> chunks) {
-        Objects.requireNonNull(documentId, "documentId");
-        Set<Integer> ordinals = new HashSet<>();
-        for (Chunk chunk : chunks) {
-            if (!documentId.equals(chunk.documentId())) {
-                throw new IllegalArgumentException("Chunk " + chunk.id() + " does not belong to document " + documentId);
-            }
-            if (!ordinals.add(chunk.ordinal())) {
-                throw new IllegalArgumentException("Duplicate chunk " + chunk.id());
-            }
-            if (chunk.vector() != null) {
-                requireDimensions(chunk.vector(), "vector of chunk " + chunk.id());
-            }
-        }
-    }
-
-    private void requireDimensions(float[] vector, String what) {
-        if (vector.length != dimensions) {
-            throw new IllegalArgumentException(what + " has " + vector.length + " dimensions, expected " + dimensions);
-        }
-    }
-
-    private static void requirePositiveK(SearchRequest request) {
-        if (request.k() <= 0) {
-            throw new IllegalArgumentException("k must be positive, got " + request.k());
-        }
-    }
-
-    private static void requireValidName(String collection) {
-        if (collection == null || !COLLECTION_NAME.matcher(collection).matches()) {
-            throw new IllegalArgumentException("Invalid collection name: " + collection);
         }
     }
 

@@ -1,6 +1,6 @@
 package ai.dsp.platform.store.lucene;
 
-import static ai.dsp.platform.store.lucene.LuceneChunkStoreTest.chunks;
+import static ai.dsp.platform.store.ChunkStoreContract.chunks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;

@@ -1,0 +1,67 @@
+package ai.dsp.platform.app.config;
+
+import ai.dsp.platform.embed.Embedder;
+import ai.dsp.platform.embed.MiniLmEmbeddingModel;
+import ai.dsp.platform.store.ChunkStore;
+import ai.dsp.platform.store.elasticsearch.ElasticsearchChunkStore;
+import ai.dsp.platform.store.elasticsearch.ElasticsearchProperties;
+import ai.dsp.platform.store.elasticsearch.EmbeddingSpace;
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.json.jackson.JacksonJsonpMapper;
+import co.elastic.clients.transport.rest_client.RestClientTransport;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.es.ElasticsearchComponent;
+import org.apache.http.HttpHost;
+import org.apache.http.auth.AuthScope;
+import org.apache.http.auth.UsernamePasswordCredentials;
+import org.apache.http.impl.client.BasicCredentialsProvider;
+import org.elasticsearch.client.RestClient;
+import org.elasticsearch.client.RestClientBuilder;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The Elasticsearch chunk store ({@code dsp.store.type=elasticsearch}, the production profile).
+ * One low-level client is shared by the camel-elasticsearch component (the data path) and the
+ * Java client (index administration).
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "dsp.store.type", havingValue = "elasticsearch")
+public class ElasticsearchConfiguration {
+
+    /** The name routes and the store address the component by. */
+    static final String COMPONENT = "elasticsearch";
+
+    @Bean(destroyMethod = "close")
+    RestClient elasticsearchRestClient(ElasticsearchProperties properties) {
+        RestClientBuilder builder = RestClient.builder(properties.urls().stream()
+                .map(url -> new HttpHost(url.getHost(), url.getPort(), url.getScheme()))
+                .toArray(HttpHost[]::new));
+        if (properties.hasCredentials()) {
+            BasicCredentialsProvider credentials = new BasicCredentialsProvider();
+            credentials.setCredentials(AuthScope.ANY, new UsernamePasswordCredentials(properties.username(), properties.password()));
+            builder.setHttpClientConfigCallback(http -> http.setDefaultCredentialsProvider(credentials));
+        }
+        return builder.build();
+    }
+
+    @Bean
+    ElasticsearchClient elasticsearchClient(RestClient restClient) {
+        return new ElasticsearchClient(new RestClientTransport(restClient, new JacksonJsonpMapper()));
+    }
+
+    @Bean(COMPONENT)
+    ElasticsearchComponent elasticsearchComponent(RestClient restClient) {
+        ElasticsearchComponent component = new ElasticsearchComponent();
+        component.setClient(restClient);
+        return component;
+    }
+
+    @Bean(destroyMethod = "close")
+    ChunkStore chunkStore(ElasticsearchClient client, ProducerTemplate camel, ElasticsearchProperties properties,
+                          Embedder embedder) {
+        return new ElasticsearchChunkStore(client, camel, COMPONENT, properties,
+                new EmbeddingSpace(MiniLmEmbeddingModel.NAME, embedder.dimensions()), embedder::embedAll);
+    }
+}

@@ -1,0 +1,366 @@
+package ai.dsp.platform.store.elasticsearch;
+
+import ai.dsp.platform.store.Chunk;
+import ai.dsp.platform.store.ChunkStore;
+import ai.dsp.platform.store.ChunksRejectedException;
+import ai.dsp.platform.store.ScoredChunk;
+import ai.dsp.platform.store.SearchRequest;
+import ai.dsp.platform.store.StoreArguments;
+import ai.dsp.platform.store.StoreUnavailableException;
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.FieldValue;
+import co.elastic.clients.elasticsearch._types.Refresh;
+import co.elastic.clients.elasticsearch._types.SortOrder;
+import co.elastic.clients.elasticsearch._types.query_dsl.Query;
+import co.elastic.clients.elasticsearch.core.BulkRequest;
+import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
+import co.elastic.clients.elasticsearch.core.search.Hit;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The production {@link ChunkStore} on Elasticsearch 8: BM25 over English terms and HNSW
+ * kNN (cosine) with the filters inside the knn clause, so k hits stay k hits. Writes and searches
+ * go through the camel-elasticsearch component; index administration through the Java client.
+ * A collection whose index holds another model's vectors is rebuilt in the background (see
+ * {@link IndexRebuild}); until the alias swaps, keyword search reads the old index and vector
+ * search the new one, so dimensions never mix. Thread-safe.
+ */
+public final class ElasticsearchChunkStore implements ChunkStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchChunkStore.class);
+    private static final int ID_PAGE = 1000;
+
+    private final ElasticsearchClient client;
+    private final ElasticsearchRequests requests;
+    private final ElasticsearchProperties properties;
+    private final EmbeddingSpace space;
+    private final ChunkIndexes indexes;
+    private final EnglishTerms english = new EnglishTerms();
+    private final ChunkSources sources = new ChunkSources(english);
+    private final IndexRebuild rebuild;
+    /** Collections whose live index is known to hold this store's embedding space. */
+    private final Set<String> ready = ConcurrentHashMap.newKeySet();
+    /** Collections being rebuilt: the old index still behind the alias. */
+    private final Map<String, String> rebuilding = new ConcurrentHashMap<>();
+    private final ExecutorService rebuilds = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "es-index-rebuild");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile boolean closed;
+
+    /**
+     * @param camel     sends bulk and search requests to the camel-elasticsearch component
+     * @param component the name that component is registered under
+     * @param space     the embedding model (and its dimensions) of every vector written
+     * @param embedder  re-embeds chunk texts when a collection is rebuilt for {@code space}
+     */
+    public ElasticsearchChunkStore(ElasticsearchClient client, ProducerTemplate camel, String component,
+                                   ElasticsearchProperties properties, EmbeddingSpace space,
+                                   Function<List<String>, List<float[]>> embedder) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.requests = new ElasticsearchRequests(camel, component);
+        this.properties = properties;
+        this.space = space;
+        this.indexes = new ChunkIndexes(client, properties);
+        this.rebuild = new IndexRebuild(client, indexes, sources, embedder);
+        indexes.installTemplate();
+    }
+
+    @Override
+    public void replaceDocument(String collection, String documentId, List<Chunk> chunks) {
+        if (chunks.isEmpty()) {
+            deleteDocument(collection, documentId);
+            return;
+        }
+        StoreArguments.requireValidChunks(documentId, chunks, space.dimensions());
+        String target = writeIndex(collection);
+        Set<String> keep = new HashSet<>();
+        chunks.forEach(chunk -> keep.add(chunk.id()));
+        // Stale ordinals are deleted in the same bulk request, so the one refresh it waits for
+        // makes the deletions and the new chunks visible together.
+        BulkRequest.Builder bulk = new BulkRequest.Builder().refresh(Refresh.WaitFor);
+        chunkIds(target, documentId).stream().filter(id -> !keep.contains(id))
+                .forEach(id -> bulk.operations(op -> op.delete(d -> d.index(target).id(id))));
+        for (Chunk chunk : chunks) {
+            Map<String, Object> source = sources.toSource(chunk);
+            bulk.operations(op -> op.index(i -> i.index(target).id(chunk.id()).document(source)));
+        }
+        writeAll(collection, documentId, target, bulk, chunks);
+        String old = rebuilding.get(collection);
+        if (old != null) {
+            // the rebuild must not copy this document's old chunks over the new ones
+            deleteChunks(old, documentId);
+        }
+    }
+
+    @Override
+    public void deleteDocument(String collection, String documentId) {
+        Objects.requireNonNull(documentId, "documentId");
+        StoreArguments.requireValidCollection(collection);
+        ensureOpen();
+        if (indexes.current(collection).isEmpty()) {
+            return;
+        }
+        deleteChunks(indexes.current(collection).orElseThrow(), documentId);
+        if (rebuilding.containsKey(collection)) {
+            deleteChunks(indexes.indexName(collection, space), documentId);
+        }
+    }
+
+    @Override
+    public List<ScoredChunk> searchKeyword(SearchRequest request) {
+        StoreArguments.requirePositiveK(request);
+        StoreArguments.requireValidCollection(request.collection());
+        ensureOpen();
+        String terms = english.of(request.text());
+        if (terms.isEmpty()) {
+            return List.of();
+        }
+        Query match = Query.of(q -> q.match(m -> m.field(ChunkSources.TERMS).query(terms)));
+        List<Query> filters = FilterClauses.allOf(request.filters());
+        Query query = filters.isEmpty() ? match : Query.of(q -> q.bool(b -> b.must(match).filter(filters)));
+        return search(indexes.alias(request.collection()), request.k(), s -> s.query(query));
+    }
+
+    @Override
+    public List<ScoredChunk> searchVector(SearchRequest request) {
+        StoreArguments.requirePositiveK(request);
+        StoreArguments.requireValidCollection(request.collection());
+        ensureOpen();
+        float[] vector = Objects.requireNonNull(request.vector(), "vector");
+        StoreArguments.requireDimensions(vector, space.dimensions(), "query vector");
+        List<Float> queryVector = new ArrayList<>(vector.length);
+        for (float value : vector) {
+            queryVector.add(value);
+        }
+        List<Query> filters = FilterClauses.allOf(request.filters());
+        int candidates = Math.min(10_000, Math.max(100, request.k() * 10));
+        String index = rebuilding.containsKey(request.collection())
+                ? indexes.indexName(request.collection(), space)
+                : indexes.alias(request.collection());
+        return search(index, request.k(), s -> s.knn(knn -> knn
+                .field(ChunkSources.VECTOR).queryVector(queryVector).k(request.k()).numCandidates(candidates)
+                .filter(filters)));
+    }
+
+    @Override
+    public long countChunks(String collection) {
+        StoreArguments.requireValidCollection(collection);
+        ensureOpen();
+        if (indexes.current(collection).isEmpty()) {
+            return 0;
+        }
+        return ChunkIndexes.call(() -> client.count(c -> c.index(indexes.alias(collection)))).count();
+    }
+
+    @Override
+    public List<String> collections() {
+        ensureOpen();
+        return indexes.collections();
+    }
+
+    @Override
+    public boolean healthy() {
+        if (closed) {
+            return false;
+        }
+        try {
+            String status = client.cluster().health(h -> h.timeout(t -> t.time("2s"))).status().jsonValue();
+            return !"red".equals(status);
+        } catch (Exception e) {
+            LOG.debug("Elasticsearch health check failed", e);
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        english.close();
+        rebuilds.shutdownNow();
+        try {
+            rebuilds.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Is a rebuild of the collection for this store's model still running. */
+    public boolean isRebuilding(String collection) {
+        return rebuilding.containsKey(collection);
+    }
+
+    /**
+     * The index new chunks go to: the collection's index for this model, created on first use.
+     * Finding another model's index behind the alias starts its rebuild.
+     */
+    private String writeIndex(String collection) {
+        StoreArguments.requireValidCollection(collection);
+        ensureOpen();
+        String target = indexes.indexName(collection, space);
+        if (ready.contains(collection) || rebuilding.containsKey(collection)) {
+            return target;
+        }
+        synchronized (this) {
+            String current = indexes.current(collection).orElse(null);
+            if (current == null) {
+                indexes.create(collection, space, true);
+            } else if (!current.equals(target)) {
+                startRebuild(collection, current, target);
+                return target;
+            }
+            ready.add(collection);
+        }
+        return target;
+    }
+
+    private void startRebuild(String collection, String from, String to) {
+        if (rebuilding.putIfAbsent(collection, from) != null) {
+            return;
+        }
+        LOG.info("collection '{}' holds vectors of {}, not {}: rebuilding it into {}", collection,
+                indexes.spaceOf(from).map(EmbeddingSpace::slug).orElse("an unknown model"), space.slug(), to);
+        indexes.create(collection, space, false);
+        rebuilds.execute(() -> {
+            try {
+                rebuild.run(collection, from, to);
+                ready.add(collection);
+            } catch (RuntimeException e) {
+                LOG.error("rebuild of collection '{}' failed; it starts again with the next write", collection, e);
+            } finally {
+                rebuilding.remove(collection);
+            }
+        });
+    }
+
+    /** Bulk-writes the chunks, retrying items answered 429/5xx; a 400 item fails the document. */
+    private void writeAll(String collection, String documentId, String target, BulkRequest.Builder bulk, List<Chunk> chunks) {
+        List<BulkResponseItem> items = requests.bulk(bulk);
+        for (int attempt = 1; ; attempt++) {
+            List<String> retry = new ArrayList<>();
+            List<BulkResponseItem> rejected = new ArrayList<>();
+            for (BulkResponseItem item : items) {
+                if (item.error() == null || item.status() == 409) {
+                    continue;
+                }
+                if (item.status() == 429 || item.status() >= 500) {
+                    retry.add(item.id());
+                } else {
+                    rejected.add(item);
+                }
+            }
+            if (!rejected.isEmpty()) {
+                // a half-written document is worse than none: it is failed and its chunks removed
+                deleteChunks(target, documentId);
+                throw new ChunksRejectedException("Elasticsearch rejected " + rejected.size() + " chunk(s) of document '"
+                        + documentId + "': " + rejected.get(0).error().reason());
+            }
+            if (retry.isEmpty()) {
+                return;
+            }
+            if (attempt > properties.bulkRetries()) {
+                throw new StoreUnavailableException("Elasticsearch kept refusing " + retry.size() + " chunk(s) of document '"
+                        + documentId + "' in collection '" + collection + "' (429/5xx) after " + attempt + " attempts");
+            }
+            pause(properties.bulkBackoff().toMillis() << (attempt - 1));
+            Set<String> again = new HashSet<>(retry);
+            BulkRequest.Builder resend = new BulkRequest.Builder().refresh(Refresh.WaitFor);
+            chunks.stream().filter(chunk -> again.contains(chunk.id())).forEach(chunk -> {
+                Map<String, Object> source = sources.toSource(chunk);
+                resend.operations(op -> op.index(i -> i.index(target).id(chunk.id()).document(source)));
+            });
+            items = requests.bulk(resend);
+        }
+    }
+
+    private List<ScoredChunk> search(String index, int k,
+                                     Function<co.elastic.clients.elasticsearch.core.SearchRequest.Builder,
+                                             co.elastic.clients.elasticsearch.core.SearchRequest.Builder> body) {
+        co.elastic.clients.elasticsearch.core.SearchRequest.Builder request =
+                new co.elastic.clients.elasticsearch.core.SearchRequest.Builder()
+                        .index(index).size(k).ignoreUnavailable(true).allowNoIndices(true).trackTotalHits(t -> t.enabled(false))
+                        .source(s -> s.filter(f -> f.excludes(ChunkSources.NOT_RETURNED)));
+        List<Hit<ObjectNode>> hits = requests.search(body.apply(request)).hits();
+        List<ScoredChunk> results = new ArrayList<>(hits.size());
+        for (Hit<ObjectNode> hit : hits) {
+            results.add(new ScoredChunk(sources.fromSource(hit.source()),
+                    hit.score() == null ? 0f : hit.score().floatValue()));
+        }
+        return results;
+    }
+
+    /**
+     * Ids of the document's chunks in the index. A search, not delete-by-query: that needs the
+     * reindex module, which minimal distributions leave out, and this way deletions can ride in
+     * the same bulk request as the new chunks.
+     */
+    private List<String> chunkIds(String index, String documentId) {
+        List<String> ids = new ArrayList<>();
+        List<FieldValue> after = null;
+        while (true) {
+            List<FieldValue> cursor = after;
+            List<Hit<Void>> hits = ChunkIndexes.call(() -> client.search(s -> {
+                s.index(index).size(ID_PAGE).query(ofDocument(documentId)).source(c -> c.fetch(false))
+                        .ignoreUnavailable(true).allowNoIndices(true)
+                        .sort(o -> o.field(f -> f.field(ChunkSources.ID).order(SortOrder.Asc)));
+                return cursor == null ? s : s.searchAfter(cursor);
+            }, Void.class)).hits().hits();
+            hits.forEach(hit -> ids.add(hit.id()));
+            if (hits.size() < ID_PAGE) {
+                return ids;
+            }
+            after = hits.get(hits.size() - 1).sort();
+        }
+    }
+
+    private void deleteChunks(String index, String documentId) {
+        List<String> ids = chunkIds(index, documentId);
+        if (ids.isEmpty()) {
+            return;
+        }
+        BulkRequest.Builder bulk = new BulkRequest.Builder().refresh(Refresh.WaitFor);
+        ids.forEach(id -> bulk.operations(op -> op.delete(d -> d.index(index).id(id))));
+        List<BulkResponseItem> failed = requests.bulk(bulk).stream()
+                .filter(item -> item.error() != null && item.status() != 404)
+                .toList();
+        if (!failed.isEmpty()) {
+            throw new StoreUnavailableException("Elasticsearch did not delete " + failed.size() + " chunk(s) of document '"
+                    + documentId + "': " + failed.get(0).error().reason());
+        }
+    }
+
+    private static Query ofDocument(String documentId) {
+        return Query.of(q -> q.term(t -> t.field(ChunkSources.DOCUMENT_ID).value(documentId)));
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("Chunk store is closed");
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while waiting to retry Elasticsearch");
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package ai.dsp.platform.store.elasticsearch;
+
+import ai.dsp.platform.store.Chunk;
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.FieldValue;
+import co.elastic.clients.elasticsearch._types.Refresh;
+import co.elastic.clients.elasticsearch._types.SortOrder;
+import co.elastic.clients.elasticsearch.core.BulkRequest;
+import co.elastic.clients.elasticsearch.core.SearchResponse;
+import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
+import co.elastic.clients.elasticsearch.core.search.Hit;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Blue-green rebuild of one collection for a new embedding model: every chunk of the live index
+ * is re-embedded into a fresh index, then the alias moves in one atomic step and the old index
+ * goes. Chunks written meanwhile go straight to the new index, and copies use {@code create},
+ * so a newer chunk is never overwritten by an old one (409 counts as done).
+ */
+final class IndexRebuild {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IndexRebuild.class);
+    private static final int PAGE = 256;
+
+    private final ElasticsearchClient client;
+    private final ChunkIndexes indexes;
+    private final ChunkSources sources;
+    private final Function<List<String>, List<float[]>> embedder;
+
+    IndexRebuild(ElasticsearchClient client, ChunkIndexes indexes, ChunkSources sources,
+                 Function<List<String>, List<float[]>> embedder) {
+        this.client = client;
+        this.indexes = indexes;
+        this.sources = sources;
+        this.embedder = embedder;
+    }
+
+    /** Copies {@code from} into {@code to} with new vectors, then swaps the alias and drops {@code from}. */
+    void run(String collection, String from, String to) {
+        long started = System.nanoTime();
+        long copied = 0;
+        List<FieldValue> after = null;
+        while (true) {
+            List<FieldValue> cursor = after;
+            SearchResponse<ObjectNode> page = ChunkIndexes.call(() -> client.search(s -> {
+                s.index(from).size(PAGE).sort(o -> o.field(f -> f.field(ChunkSources.ID).order(SortOrder.Asc)))
+                        .source(c -> c.filter(f -> f.excludes(ChunkSources.NOT_RETURNED)));
+                return cursor == null ? s : s.searchAfter(cursor);
+            }, ObjectNode.class));
+            List<Hit<ObjectNode>> hits = page.hits().hits();
+            if (hits.isEmpty()) {
+                break;
+            }
+            copy(hits, to);
+            copied += hits.size();
+            after = hits.get(hits.size() - 1).sort();
+        }
+        indexes.swap(collection, from, to);
+        indexes.delete(from);
+        LOG.info("collection '{}' rebuilt into {}: {} chunks re-embedded in {} ms", collection, to, copied,
+                (System.nanoTime() - started) / 1_000_000);
+    }
+
+    private void copy(List<Hit<ObjectNode>> hits, String to) {
+        List<Chunk> chunks = hits.stream().map(hit -> sources.fromSource(hit.source())).toList();
+        List<float[]> vectors = embedder.apply(chunks.stream().map(Chunk::text).toList());
+        BulkRequest.Builder bulk = new BulkRequest.Builder().refresh(Refresh.False);
+        for (int i = 0; i < chunks.size(); i++) {
+            Chunk chunk = chunks.get(i).withVector(vectors.get(i));
+            Map<String, Object> source = sources.toSource(chunk);
+            bulk.operations(op -> op.create(c -> c.index(to).id(chunk.id()).document(source)));
+        }
+        List<BulkResponseItem> failed = new ArrayList<>();
+        for (BulkResponseItem item : ChunkIndexes.call(() -> client.bulk(bulk.build())).items()) {
+            if (item.error() != null && item.status() != 409) {
+                failed.add(item);
+            }
+        }
+        if (!failed.isEmpty()) {
+            throw new IllegalStateException("rebuild into " + to + " failed for " + failed.size() + " chunks, first: "
+                    + failed.get(0).error().reason());
+        }
+    }
+}

@@ -1,0 +1,418 @@
+package ai.dsp.platform.testing;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.Uuid;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A real Kafka 3.9 KRaft broker (combined broker and controller) for integration tests, run as a
+ * child JVM from the Kafka jars on the test classpath.
+ *
+ * <p>A child process rather than an in-process broker: the broker's threads, static metrics and
+ * heap stay out of the test JVM, and a test can stop it like a real outage.
+ */
+public final class KafkaBroker implements AutoCloseable {
+
+    private static final List<String> JVM_OPTIONS = List.of("-Xms64m", "-Xmx256m", "-XX:+UseSerialGC");
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration ADMIN_CALL_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
+    private static final int NODE_ID = 1;
+    private static final int LOG_TAIL_LINES = 60;
+
+    private static KafkaBroker shared;
+    private static RuntimeException sharedStartFailure;
+
+    private final Path workDir;
+    private final Path consoleLog;
+    private final int brokerPort;
+    private final int controllerPort;
+    private Process process;
+
+    /** A broker on free loopback ports with its storage in a fresh temp folder; call {@link #start()}. */
+    public KafkaBroker() {
+        int[] ports = freeLoopbackPorts(2);
+        this.brokerPort = ports[0];
+        this.controllerPort = ports[1];
+        this.workDir = createTempDirectory();
+        this.consoleLog = workDir.resolve("broker.log");
+        writeConfiguration();
+    }
+
+    /**
+     * The broker shared by all tests of this JVM, started on first use and stopped (temp folder
+     * deleted) when the JVM exits. A failed start is remembered so later tests fail fast.
+     */
+    public static synchronized KafkaBroker shared() {
+        if (sharedStartFailure != null) {
+            throw new IllegalStateException("the shared Kafka broker failed to start earlier", sharedStartFailure);
+        }
+        if (shared == null) {
+            KafkaBroker broker = new KafkaBroker();
+            Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "kafka-test-broker-shutdown"));
+            try {
+                broker.start();
+            } catch (RuntimeException e) {
+                sharedStartFailure = e;
+                throw e;
+            }
+            shared = broker;
+        }
+        return shared;
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + brokerPort;
+    }
+
+    public synchronized boolean running() {
+        return process != null && process.isAlive();
+    }
+
+    /** Starts the broker (again, with its data) and returns once it answers clients; no-op if it runs. */
+    public synchronized void start() {
+        if (running()) {
+            return;
+        }
+        if (!formatted()) {
+            formatStorage();
+        }
+        process = launch("kafka.Kafka", config().toString());
+        try {
+            awaitAnswering();
+        } catch (RuntimeException e) {
+            terminate(Duration.ZERO);
+            throw e;
+        }
+    }
+
+    /** Shuts the broker down (SIGTERM: controlled shutdown) and returns once the process is gone. */
+    public synchronized void stop() {
+        if (process != null) {
+            terminate(STOP_TIMEOUT);
+        }
+    }
+
+    /** Stops the broker and deletes its temp folder, logs included. */
+    @Override
+    public synchronized void close() {
+        stop();
+        deleteRecursively(workDir);
+    }
+
+    /** Creates a topic (replication factor 1) and returns once every partition has a leader. */
+    public void createTopic(String name, int partitions) {
+        try (Admin admin = admin()) {
+            await(admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all(), TOPIC_TIMEOUT);
+            awaitLeaders(admin, name, partitions);
+        }
+    }
+
+    private Map<String, String> serverProperties() {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("process.roles", "broker,controller");
+        properties.put("node.id", Integer.toString(NODE_ID));
+        properties.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
+        properties.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        properties.put("advertised.listeners", "PLAINTEXT://" + bootstrapServers());
+        properties.put("controller.listener.names", "CONTROLLER");
+        properties.put("inter.broker.listener.name", "PLAINTEXT");
+        properties.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        properties.put("log.dirs", logDir().toString());
+        properties.put("num.partitions", "1");
+        properties.put("auto.create.topics.enable", "true");
+        properties.put("offsets.topic.replication.factor", "1");
+        // one partition instead of 50 makes the first consumer group's coordinator ready in a blink
+        properties.put("offsets.topic.num.partitions", "1");
+        properties.put("transaction.state.log.replication.factor", "1");
+        properties.put("transaction.state.log.min.isr", "1");
+        properties.put("transaction.state.log.num.partitions", "1");
+        properties.put("group.initial.rebalance.delay.ms", "0");
+        return properties;
+    }
+
+    /** The broker logs through the test classpath's logback; its default would be DEBUG. */
+    private static String logbackConfiguration() {
+        return """
+                <configuration>
+                  <appender name="console" class="ch.qos.logback.core.ConsoleAppender">
+                    <encoder><pattern>%d{HH:mm:ss.SSS} %-5level [%thread] %logger{36} - %msg%n</pattern></encoder>
+                  </appender>
+                  <root level="INFO"><appender-ref ref="console"/></root>
+                </configuration>
+                """;
+    }
+
+    private void formatStorage() {
+        Process format = launch("kafka.tools.StorageTool",
+                "format", "--cluster-id", Uuid.randomUuid().toString(), "--config", config().toString());
+        awaitExit(format, FORMAT_TIMEOUT);
+        if (format.isAlive()) {
+            format.destroyForcibly();
+            throw failure("storage format did not finish within " + FORMAT_TIMEOUT.toSeconds() + " s");
+        }
+        if (format.exitValue() != 0) {
+            throw failure("storage format failed with exit code " + format.exitValue());
+        }
+    }
+
+    /** The format tool writes meta.properties; a restarted broker must keep its cluster id and data. */
+    private boolean formatted() {
+        return Files.exists(logDir().resolve("meta.properties"));
+    }
+
+    private Process launch(String mainClass, String... arguments) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(JVM_OPTIONS);
+        command.add("-Dlogback.configurationFile=" + workDir.resolve("logback.xml"));
+        // an argument file: a long test classpath can exceed the OS limit for one argument
+        command.add("@" + workDir.resolve("classpath.args"));
+        command.add(mainClass);
+        command.addAll(List.of(arguments));
+        try {
+            return new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    // the OS writes the output straight to the file: no pipe to drain, none to block on
+                    .redirectOutput(Redirect.appendTo(consoleLog.toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot launch " + mainClass, e);
+        }
+    }
+
+    private void awaitAnswering() {
+        Instant deadline = Instant.now().plus(START_TIMEOUT);
+        try (Admin admin = admin()) {
+            while (!answers(admin)) {
+                if (!process.isAlive()) {
+                    throw failure("exited with code " + process.exitValue() + " while starting");
+                }
+                if (Instant.now().isAfter(deadline)) {
+                    throw failure("did not answer within " + START_TIMEOUT.toSeconds() + " s");
+                }
+                awaitExit(process, POLL_INTERVAL);
+            }
+        }
+    }
+
+    /** The broker only serves clients after it caught up with the metadata log and was unfenced. */
+    private static boolean answers(Admin admin) {
+        try {
+            return !admin.describeCluster().nodes().get(ADMIN_CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).isEmpty();
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the Kafka broker", e);
+        }
+    }
+
+    private void awaitLeaders(Admin admin, String topic, int partitions) {
+        Instant deadline = Instant.now().plus(TOPIC_TIMEOUT);
+        while (!hasLeaders(admin, topic, partitions)) {
+            if (Instant.now().isAfter(deadline)) {
+                throw failure("topic " + topic + " has no leader for all " + partitions + " partitions after "
+                        + TOPIC_TIMEOUT.toSeconds() + " s");
+            }
+            pause();
+        }
+    }
+
+    private static boolean hasLeaders(Admin admin, String topic, int partitions) {
+        try {
+            TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
+                    .get(ADMIN_CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+            return description.partitions().size() == partitions
+                    && description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+        } catch (ExecutionException | TimeoutException e) {
+            // metadata can lag the creation for a moment: unknown topic means "not yet"
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for topic " + topic, e);
+        }
+    }
+
+    private Admin admin() {
+        return Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) ADMIN_CALL_TIMEOUT.toMillis(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TOPIC_TIMEOUT.toMillis()));
+    }
+
+    private void terminate(Duration grace) {
+        List<ProcessHandle> tree = processTree(process);
+        process.destroy();
+        if (!awaitAll(tree, grace)) {
+            tree.forEach(ProcessHandle::destroyForcibly);
+            awaitAll(tree, STOP_TIMEOUT);
+        }
+        process = null;
+    }
+
+    private IllegalStateException failure(String reason) {
+        return new IllegalStateException("Kafka broker at " + bootstrapServers() + " " + reason
+                + "; output in " + consoleLog + ", last lines:\n" + tail(consoleLog, LOG_TAIL_LINES));
+    }
+
+    private Path config() {
+        return workDir.resolve("server.properties");
+    }
+
+    private Path logDir() {
+        return workDir.resolve("kafka-logs");
+    }
+
+    private static Path createTempDirectory() {
+        try {
+            return Files.createTempDirectory("dsp-kafka-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temp folder for Kafka", e);
+        }
+    }
+
+    private void writeConfiguration() {
+        String properties = serverProperties().entrySet().stream()
+                .map(property -> property.getKey() + "=" + property.getValue())
+                .collect(Collectors.joining("\n", "", "\n"));
+        try {
+            Files.writeString(config(), properties);
+            Files.writeString(workDir.resolve("logback.xml"), logbackConfiguration());
+            Files.writeString(workDir.resolve("classpath.args"), classpathArgument());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the Kafka configuration into " + workDir, e);
+        }
+    }
+
+    /**
+     * Surefire may start the tests from a manifest-only jar; {@code surefire.test.class.path} then
+     * still names the real entries (and the manifest's Class-Path would work for the child too).
+     */
+    private static String classpathArgument() {
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        return "-cp \"" + classpath.replace("\\", "\\\\") + "\"\n";
+    }
+
+    private static int[] freeLoopbackPorts(int count) {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+            }
+            return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free loopback port", e);
+        } finally {
+            sockets.forEach(KafkaBroker::closeQuietly);
+        }
+    }
+
+    private static void closeQuietly(ServerSocket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // the port is released either way
+        }
+    }
+
+    private static <T> T await(Future<T> future, Duration timeout) {
+        try {
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("no answer within " + timeout.toSeconds() + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static List<ProcessHandle> processTree(Process root) {
+        List<ProcessHandle> tree = new ArrayList<>(root.descendants().toList());
+        tree.add(root.toHandle());
+        return tree;
+    }
+
+    private static boolean awaitAll(List<ProcessHandle> processes, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        for (ProcessHandle handle : processes) {
+            try {
+                long remaining = Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
+                handle.onExit().get(remaining, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                return false;
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(POLL_INTERVAL.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** Waits like a sleep, but wakes as soon as the process dies. */
+    private static void awaitExit(Process process, Duration timeout) {
+        awaitAll(List.of(process.toHandle()), timeout);
+    }
+
+    private static String tail(Path file, int lines) {
+        try {
+            List<String> all = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList();
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "(cannot read " + file + ": " + e + ")";
+        }
+    }
+
+    private static void deleteRecursively(Path root) {
+        if (Files.notExists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + root, e);
+        }
+    }
+}
