@@ -1,6 +1,7 @@
 package ai.dsp.platform.app.config;
 
 import ai.dsp.platform.app.messaging.RedisQueryCache;
+import ai.dsp.platform.app.messaging.SpringRedisComponent;
 import ai.dsp.platform.ingest.ExtractionProperties;
 import ai.dsp.platform.ingest.FetchProperties;
 import ai.dsp.platform.ingest.MessageIntake;
@@ -31,6 +32,12 @@ public class MessagingConfiguration {
     @Bean
     StringRedisTemplate redisEventsTemplate(RedisConnectionFactory connections) {
         return new StringRedisTemplate(connections);
+    }
+
+    /** Under the component's own name, so routes use it as {@code spring-redis:}. */
+    @Bean("spring-redis")
+    SpringRedisComponent springRedisComponent() {
+        return new SpringRedisComponent();
     }
 
     @Bean

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
+import org.apache.camel.model.OnExceptionDefinition;
 import org.apache.camel.model.RouteConfigurationDefinition;
 import org.springframework.stereotype.Component;
 
@@ -25,6 +26,7 @@ public class ErrorPolicy extends RouteConfigurationBuilder {
     public static final String ID = "dsp-error-policy";
     /** Where a Kafka record goes that cannot be ingested (routes/ingest-kafka.camel.yaml). */
     static final String DEAD_LETTER = "direct:kafka-dead-letter";
+    private static final String NOTIFY = "direct:notify";
     /** Redelivery while the store is unavailable: until it is back, backing off to 30 s between tries. */
     private static final String STORE_PAUSE = "dspStorePause";
 
@@ -47,56 +49,45 @@ public class ErrorPolicy extends RouteConfigurationBuilder {
     }
 
     private void apply(RouteConfigurationDefinition policy) {
-        policy
-                // a dead letter that cannot be written must not be committed past: the record is
-                // redelivered from Kafka instead
-                .onException(Exception.class).onWhen(exchangeProperty(KafkaDocuments.DEAD_LETTERING).isNotNull())
-                    .maximumRedeliveries(3).redeliveryDelay(500).useExponentialBackOff()
-                    .handled(false)
-                .end()
-                // the store is down or overloaded: ingestion pauses (with backoff) until it is back,
-                // nothing is failed or committed; a shutdown stops the waiting and leaves the work
-                // to the next start (Kafka redelivers, the drop folder still holds the file)
-                .onException(StoreUnavailableException.class).onWhen(body().isInstanceOf(IngestJob.class))
-                    .redeliveryPolicyRef(STORE_PAUSE)
-                    .handled(false)
-                .end()
-                .onException(StoreUnavailableException.class)
-                    .handled(true).logExhausted(false)
-                    .bean(responses, "unavailable")
-                .end()
-                .onException(BadRequestException.class, JsonProcessingException.class, IllegalArgumentException.class)
-                    .handled(true).logExhausted(false)
-                    .bean(responses, "badRequest")
-                    .filter(exchangeProperty(KafkaDocuments.RECORD).isNotNull())
-                        .to(DEAD_LETTER)
-                    .end()
-                .end()
-                .onException(NotFoundException.class)
-                    .handled(true).logExhausted(false)
-                    .bean(responses, "notFound")
-                .end()
-                .onException(DocumentRejectedException.class)
-                    .handled(true).logExhausted(false)
-                    .bean(responses, "rejected")
-                    .filter(body().isInstanceOf(IngestJob.class))
-                        .wireTap("direct:notify")
-                    .end()
-                    .filter(exchangeProperty(KafkaDocuments.RECORD).isNotNull())
-                        .to(DEAD_LETTER)
-                    .end()
-                .end()
-                .onException(Exception.class)
-                    .maximumRedeliveries(2).redeliveryDelay(200).useExponentialBackOff().backOffMultiplier(2)
-                    .retryAttemptedLogLevel(LoggingLevel.WARN)
-                    .handled(true).logExhausted(false)
-                    .bean(responses, "unexpected")
-                    .filter(body().isInstanceOf(IngestJob.class))
-                        .wireTap("direct:notify")
-                    .end()
-                    .filter(exchangeProperty(KafkaDocuments.RECORD).isNotNull())
-                        .to(DEAD_LETTER)
-                    .end()
-                .end();
+        // a dead letter that cannot be written must not be committed past: the record is
+        // redelivered from Kafka instead
+        policy.onException(Exception.class).onWhen(exchangeProperty(KafkaDocuments.DEAD_LETTERING).isNotNull())
+                .maximumRedeliveries(3).redeliveryDelay(500).useExponentialBackOff()
+                .handled(false);
+        // the store is down or overloaded: ingestion pauses (with backoff) until it is back,
+        // nothing is failed or committed; a shutdown stops the waiting and leaves the work
+        // to the next start (Kafka redelivers, the drop folder still holds the file)
+        policy.onException(StoreUnavailableException.class).onWhen(body().isInstanceOf(IngestJob.class))
+                .redeliveryPolicyRef(STORE_PAUSE)
+                .handled(false);
+        policy.onException(StoreUnavailableException.class)
+                .handled(true).logExhausted(false)
+                .bean(responses, "unavailable");
+        deadLetterKafkaRecord(policy.onException(BadRequestException.class, JsonProcessingException.class, IllegalArgumentException.class)
+                .handled(true).logExhausted(false)
+                .bean(responses, "badRequest"));
+        policy.onException(NotFoundException.class)
+                .handled(true).logExhausted(false)
+                .bean(responses, "notFound");
+        failIngestion(policy.onException(DocumentRejectedException.class)
+                .handled(true).logExhausted(false)
+                .bean(responses, "rejected"));
+        failIngestion(policy.onException(Exception.class)
+                .maximumRedeliveries(2).redeliveryDelay(200).useExponentialBackOff().backOffMultiplier(2)
+                .retryAttemptedLogLevel(LoggingLevel.WARN)
+                .handled(true).logExhausted(false)
+                .bean(responses, "unexpected"));
+    }
+
+    /** A failed document is announced like an indexed one; its Kafka record becomes a dead letter. */
+    private void failIngestion(OnExceptionDefinition clause) {
+        // each step is added to the clause itself: a fluent end() after wireTap would close the
+        // wire tap, not the filter, and nest what follows inside it
+        clause.filter(body().isInstanceOf(IngestJob.class)).wireTap(NOTIFY);
+        deadLetterKafkaRecord(clause);
+    }
+
+    private void deadLetterKafkaRecord(OnExceptionDefinition clause) {
+        clause.filter(exchangeProperty(KafkaDocuments.RECORD).isNotNull()).to(DEAD_LETTER);
     }
 }
