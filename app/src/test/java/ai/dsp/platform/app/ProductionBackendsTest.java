@@ -6,20 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -31,10 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,7 +47,7 @@ class ProductionBackendsTest {
     private static ElasticsearchServer elasticsearch;
     private static KafkaBroker kafka;
     private static AppHarness app;
-    private static KafkaProducer<String, byte[]> producer;
+    private static KafkaTestClient kafkaClient;
     private static RedisClient redis;
     private static StatefulRedisPubSubConnection<String, String> subscription;
     private static final List<String> redisEvents = new CopyOnWriteArrayList<>();
@@ -95,7 +80,7 @@ class ProductionBackendsTest {
                 "--dsp.kafka.events-topic=" + EVENTS,
                 "--spring.data.redis.url=" + REDIS_URL,
                 "--dsp.redis.events-channel=" + CHANNEL);
-        producer = new KafkaProducer<>(producerConfig());
+        kafkaClient = new KafkaTestClient(kafka.bootstrapServers());
     }
 
     @AfterAll
@@ -103,8 +88,8 @@ class ProductionBackendsTest {
         if (app != null) {
             app.close();
         }
-        if (producer != null) {
-            producer.close();
+        if (kafkaClient != null) {
+            kafkaClient.close();
         }
         if (subscription != null) {
             subscription.close();
@@ -140,18 +125,19 @@ class ProductionBackendsTest {
 
     @Test
     @Order(2)
-    void aPoisonRecordGoesToTheDeadLetterTopicAndTheRecordsAfterItAreIndexed() {
-        producer.send(new ProducerRecord<>(DOCUMENTS, 0, "poison", "{not json".getBytes(StandardCharsets.UTF_8)));
-        publishTo(0, "after-poison", Map.of("id", "after-poison", "collection", "kb", "text", "Printers are on the second floor."));
+    void aPoisonRecordGoesToTheDeadLetterTopicAndTheRecordsAfterItAreIndexed() throws Exception {
+        kafkaClient.publish(DOCUMENTS, 0, "poison", "{not json".getBytes(StandardCharsets.UTF_8));
+        kafkaClient.publish(DOCUMENTS, 0, "after-poison", AppHarness.JSON.writeValueAsBytes(
+                Map.of("id", "after-poison", "collection", "kb", "text", "Printers are on the second floor.")));
 
         awaitStatus("after-poison", "INDEXED");
         ConsumerRecord<String, byte[]> dead = consume(DEAD_LETTERS, 1).get(0);
         assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("{not json");
-        assertThat(header(dead, "dsp.error.reason")).contains("not a document JSON object");
-        assertThat(header(dead, "dsp.error.exception")).isEqualTo("ai.dsp.platform.document.DocumentRejectedException");
-        assertThat(header(dead, "dsp.original.topic")).isEqualTo(DOCUMENTS);
-        assertThat(header(dead, "dsp.original.partition")).isEqualTo("0");
-        assertThat(header(dead, "dsp.original.offset")).matches("\\d+");
+        assertThat(KafkaTestClient.header(dead, "dsp.error.reason")).contains("not a document JSON object");
+        assertThat(KafkaTestClient.header(dead, "dsp.error.exception")).isEqualTo("ai.dsp.platform.document.DocumentRejectedException");
+        assertThat(KafkaTestClient.header(dead, "dsp.original.topic")).isEqualTo(DOCUMENTS);
+        assertThat(KafkaTestClient.header(dead, "dsp.original.partition")).isEqualTo("0");
+        assertThat(KafkaTestClient.header(dead, "dsp.original.offset")).matches("\\d+");
     }
 
     @Test
@@ -169,7 +155,7 @@ class ProductionBackendsTest {
                 "filter", Map.of("documentId", "huge-tag"))).body().path("results")).isEmpty();
         assertThat(consume(DEAD_LETTERS, 2)).anySatisfy(dead -> {
             assertThat(new String(dead.value(), StandardCharsets.UTF_8)).contains("huge-tag");
-            assertThat(header(dead, "dsp.error.exception")).isEqualTo("ai.dsp.platform.store.ChunksRejectedException");
+            assertThat(KafkaTestClient.header(dead, "dsp.error.exception")).isEqualTo("ai.dsp.platform.store.ChunksRejectedException");
         });
     }
 
@@ -194,19 +180,15 @@ class ProductionBackendsTest {
     }
 
     private static void publish(String key, Map<String, Object> document) {
-        send(new ProducerRecord<>(DOCUMENTS, key, bytes(document)));
+        kafkaClient.publish(DOCUMENTS, key, document);
     }
 
-    private static void publishTo(int partition, String key, Map<String, Object> document) {
-        send(new ProducerRecord<>(DOCUMENTS, partition, key, bytes(document)));
+    private static List<ConsumerRecord<String, byte[]>> consume(String topic, int atLeast) {
+        return kafkaClient.consume(topic, atLeast);
     }
 
-    private static void send(ProducerRecord<String, byte[]> record) {
-        try {
-            producer.send(record).get();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot publish to Kafka", e);
-        }
+    private static long committedOffsets() {
+        return kafkaClient.committedOffsets(RUN);
     }
 
     private static JsonNode awaitStatus(String id, String status) {
@@ -217,58 +199,6 @@ class ProductionBackendsTest {
     private static String status(String id) {
         AppHarness.Reply reply = app.get("/api/v1/documents/" + id);
         return reply.status() == 200 ? reply.body().path("status").asText() : "absent:" + reply.status();
-    }
-
-    /** Every record of the topic from the start, once at least {@code atLeast} have arrived. */
-    private static List<ConsumerRecord<String, byte[]>> consume(String topic, int atLeast) {
-        Properties config = new Properties();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, RUN + "-reader-" + System.nanoTime());
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (records.size() < atLeast && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(500)).forEach(records::add);
-            }
-            // whatever else is already there, so "exactly n" assertions can fail
-            consumer.poll(Duration.ofMillis(500)).forEach(records::add);
-        }
-        return records;
-    }
-
-    private static long committedOffsets() {
-        try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(RUN)
-                    .partitionsToOffsetAndMetadata().get();
-            return offsets.values().stream().mapToLong(OffsetAndMetadata::offset).sum();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot read the consumer group's offsets", e);
-        }
-    }
-
-    private static String header(ConsumerRecord<String, byte[]> record, String name) {
-        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
-    }
-
-    private static Properties producerConfig() {
-        Properties config = new Properties();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        return config;
-    }
-
-    private static byte[] bytes(Map<String, Object> document) {
-        try {
-            return AppHarness.JSON.writeValueAsBytes(document);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static JsonNode json(byte[] value) {

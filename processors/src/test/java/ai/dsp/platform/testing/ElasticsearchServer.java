@@ -4,28 +4,20 @@ import com.sun.security.auth.module.UnixSystem;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.ProcessBuilder.Redirect;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
@@ -62,7 +54,7 @@ public final class ElasticsearchServer implements AutoCloseable {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2))
             .build();
-    private Process process;
+    private ChildProcess process;
 
     /** A node from the unpacked distribution named by {@code -Ddsp.test.elasticsearch.home}; call {@link #start()}. */
     public ElasticsearchServer() {
@@ -72,7 +64,7 @@ public final class ElasticsearchServer implements AutoCloseable {
     /** A node from the distribution unpacked at {@code home}; call {@link #start()}. */
     public ElasticsearchServer(Path home) {
         this.home = requireDistribution(home.toAbsolutePath());
-        int[] ports = freeLoopbackPorts(2);
+        int[] ports = ChildProcess.freeLoopbackPorts(2);
         this.httpPort = ports[0];
         this.transportPort = ports[1];
         this.workDir = createWorkDir();
@@ -107,7 +99,7 @@ public final class ElasticsearchServer implements AutoCloseable {
     }
 
     public synchronized boolean running() {
-        return process != null && process.isAlive();
+        return process != null && process.alive();
     }
 
     /** Starts the node (again) and returns once the cluster is at least yellow; no-op if it runs. */
@@ -135,25 +127,17 @@ public final class ElasticsearchServer implements AutoCloseable {
     @Override
     public synchronized void close() {
         stop();
-        deleteRecursively(workDir);
+        ChildProcess.deleteRecursively(workDir);
     }
 
-    private Process launch() {
-        ProcessBuilder builder = new ProcessBuilder(command())
-                .redirectErrorStream(true)
-                // the OS writes the output straight to the file: no pipe to drain, none to block on
-                .redirectOutput(Redirect.appendTo(consoleLog.toFile()));
-        Map<String, String> env = builder.environment();
+    private ChildProcess launch() {
+        Map<String, String> env = new LinkedHashMap<>();
         env.put("ES_JAVA_HOME", System.getProperty("java.home"));
         env.put("ES_JAVA_OPTS", HEAP);
         // ES writes its keystore into the config folder: give it a copy, the unpacked one stays pristine
         env.put("ES_PATH_CONF", workDir.resolve("config").toString());
         env.put("ES_TMPDIR", workDir.resolve("tmp").toString());
-        try {
-            return builder.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot launch " + home.resolve("bin/elasticsearch"), e);
-        }
+        return ChildProcess.start(command(), env, consoleLog);
     }
 
     private List<String> command() {
@@ -187,13 +171,13 @@ public final class ElasticsearchServer implements AutoCloseable {
     private void awaitHealthy() {
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         while (!healthy()) {
-            if (!process.isAlive()) {
+            if (!process.alive()) {
                 throw failure("exited with code " + process.exitValue() + " while starting");
             }
             if (Instant.now().isAfter(deadline)) {
                 throw failure("did not reach yellow health within " + START_TIMEOUT.toSeconds() + " s");
             }
-            awaitExit(process, POLL_INTERVAL);
+            process.awaitExit(POLL_INTERVAL);
         }
     }
 
@@ -218,18 +202,13 @@ public final class ElasticsearchServer implements AutoCloseable {
      * the whole tree is awaited so the ports and data folder are free when this returns.
      */
     private void terminate(Duration grace) {
-        List<ProcessHandle> tree = processTree(process);
-        process.destroy();
-        if (!awaitAll(tree, grace)) {
-            tree.forEach(ProcessHandle::destroyForcibly);
-            awaitAll(tree, STOP_TIMEOUT);
-        }
+        process.stop(grace, STOP_TIMEOUT);
         process = null;
     }
 
     private IllegalStateException failure(String reason) {
         return new IllegalStateException("Elasticsearch at " + url() + " (home " + home + ") " + reason
-                + "; output in " + consoleLog + ", last lines:\n" + tail(consoleLog, LOG_TAIL_LINES));
+                + "; output in " + consoleLog + ", last lines:\n" + ChildProcess.tail(consoleLog, LOG_TAIL_LINES));
     }
 
     private Path createWorkDir() {
@@ -296,80 +275,6 @@ public final class ElasticsearchServer implements AutoCloseable {
                 Files.setAttribute(path, "unix:uid", id);
                 Files.setAttribute(path, "unix:gid", id);
             }
-        }
-    }
-
-    /** Held open together so the two ports differ; the tiny race until ES binds them is accepted. */
-    private static int[] freeLoopbackPorts(int count) {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
-            }
-            return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free loopback port", e);
-        } finally {
-            sockets.forEach(ElasticsearchServer::closeQuietly);
-        }
-    }
-
-    private static void closeQuietly(ServerSocket socket) {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // the port is released either way
-        }
-    }
-
-    private static List<ProcessHandle> processTree(Process root) {
-        List<ProcessHandle> tree = new ArrayList<>(root.descendants().toList());
-        tree.add(root.toHandle());
-        return tree;
-    }
-
-    private static boolean awaitAll(List<ProcessHandle> processes, Duration timeout) {
-        Instant deadline = Instant.now().plus(timeout);
-        for (ProcessHandle handle : processes) {
-            try {
-                long remaining = Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
-                handle.onExit().get(remaining, TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                return false;
-            } catch (ExecutionException e) {
-                throw new IllegalStateException(e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Waits like a sleep, but wakes as soon as the process dies. */
-    private static void awaitExit(Process process, Duration timeout) {
-        awaitAll(List.of(process.toHandle()), timeout);
-    }
-
-    private static String tail(Path file, int lines) {
-        try {
-            List<String> all = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList();
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException e) {
-            return "(cannot read " + file + ": " + e + ")";
-        }
-    }
-
-    private static void deleteRecursively(Path root) {
-        if (Files.notExists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-                Files.delete(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + root, e);
         }
     }
 }

@@ -8,16 +8,11 @@ import org.apache.kafka.common.Uuid;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.ProcessBuilder.Redirect;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +21,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * A real Kafka 3.9 KRaft broker (combined broker and controller) for integration tests, run as a
@@ -54,14 +48,14 @@ public final class KafkaBroker implements AutoCloseable {
     private final Path consoleLog;
     private final int brokerPort;
     private final int controllerPort;
-    private Process process;
+    private ChildProcess process;
 
     /** A broker on free loopback ports with its storage in a fresh temp folder; call {@link #start()}. */
     public KafkaBroker() {
-        int[] ports = freeLoopbackPorts(2);
+        int[] ports = ChildProcess.freeLoopbackPorts(2);
         this.brokerPort = ports[0];
         this.controllerPort = ports[1];
-        this.workDir = createTempDirectory();
+        this.workDir = ChildProcess.tempDirectory("dsp-kafka-");
         this.consoleLog = workDir.resolve("broker.log");
         writeConfiguration();
     }
@@ -93,7 +87,7 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     public synchronized boolean running() {
-        return process != null && process.isAlive();
+        return process != null && process.alive();
     }
 
     /** Starts the broker (again, with its data) and returns once it answers clients; no-op if it runs. */
@@ -124,7 +118,7 @@ public final class KafkaBroker implements AutoCloseable {
     @Override
     public synchronized void close() {
         stop();
-        deleteRecursively(workDir);
+        ChildProcess.deleteRecursively(workDir);
     }
 
     /** Creates a topic (replication factor 1) and returns once every partition has a leader. */
@@ -171,11 +165,10 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private void formatStorage() {
-        Process format = launch("kafka.tools.StorageTool",
+        ChildProcess format = launch("kafka.tools.StorageTool",
                 "format", "--cluster-id", Uuid.randomUuid().toString(), "--config", config().toString());
-        awaitExit(format, FORMAT_TIMEOUT);
-        if (format.isAlive()) {
-            format.destroyForcibly();
+        if (!format.awaitExit(FORMAT_TIMEOUT)) {
+            format.stop(Duration.ZERO, STOP_TIMEOUT);
             throw failure("storage format did not finish within " + FORMAT_TIMEOUT.toSeconds() + " s");
         }
         if (format.exitValue() != 0) {
@@ -188,37 +181,23 @@ public final class KafkaBroker implements AutoCloseable {
         return Files.exists(logDir().resolve("meta.properties"));
     }
 
-    private Process launch(String mainClass, String... arguments) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JVM_OPTIONS);
-        command.add("-Dlogback.configurationFile=" + workDir.resolve("logback.xml"));
-        // an argument file: a long test classpath can exceed the OS limit for one argument
-        command.add("@" + workDir.resolve("classpath.args"));
-        command.add(mainClass);
-        command.addAll(List.of(arguments));
-        try {
-            return new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    // the OS writes the output straight to the file: no pipe to drain, none to block on
-                    .redirectOutput(Redirect.appendTo(consoleLog.toFile()))
-                    .start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot launch " + mainClass, e);
-        }
+    private ChildProcess launch(String mainClass, String... arguments) {
+        List<String> jvmOptions = new ArrayList<>(JVM_OPTIONS);
+        jvmOptions.add("-Dlogback.configurationFile=" + workDir.resolve("logback.xml"));
+        return ChildProcess.java(mainClass, jvmOptions, List.of(arguments), workDir, consoleLog);
     }
 
     private void awaitAnswering() {
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         try (Admin admin = admin()) {
             while (!answers(admin)) {
-                if (!process.isAlive()) {
+                if (!process.alive()) {
                     throw failure("exited with code " + process.exitValue() + " while starting");
                 }
                 if (Instant.now().isAfter(deadline)) {
                     throw failure("did not answer within " + START_TIMEOUT.toSeconds() + " s");
                 }
-                awaitExit(process, POLL_INTERVAL);
+                process.awaitExit(POLL_INTERVAL);
             }
         }
     }
@@ -269,18 +248,13 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private void terminate(Duration grace) {
-        List<ProcessHandle> tree = processTree(process);
-        process.destroy();
-        if (!awaitAll(tree, grace)) {
-            tree.forEach(ProcessHandle::destroyForcibly);
-            awaitAll(tree, STOP_TIMEOUT);
-        }
+        process.stop(grace, STOP_TIMEOUT);
         process = null;
     }
 
     private IllegalStateException failure(String reason) {
         return new IllegalStateException("Kafka broker at " + bootstrapServers() + " " + reason
-                + "; output in " + consoleLog + ", last lines:\n" + tail(consoleLog, LOG_TAIL_LINES));
+                + "; output in " + consoleLog + ", last lines:\n" + ChildProcess.tail(consoleLog, LOG_TAIL_LINES));
     }
 
     private Path config() {
@@ -291,14 +265,6 @@ public final class KafkaBroker implements AutoCloseable {
         return workDir.resolve("kafka-logs");
     }
 
-    private static Path createTempDirectory() {
-        try {
-            return Files.createTempDirectory("dsp-kafka-");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temp folder for Kafka", e);
-        }
-    }
-
     private void writeConfiguration() {
         String properties = serverProperties().entrySet().stream()
                 .map(property -> property.getKey() + "=" + property.getValue())
@@ -306,40 +272,8 @@ public final class KafkaBroker implements AutoCloseable {
         try {
             Files.writeString(config(), properties);
             Files.writeString(workDir.resolve("logback.xml"), logbackConfiguration());
-            Files.writeString(workDir.resolve("classpath.args"), classpathArgument());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the Kafka configuration into " + workDir, e);
-        }
-    }
-
-    /**
-     * Surefire may start the tests from a manifest-only jar; {@code surefire.test.class.path} then
-     * still names the real entries (and the manifest's Class-Path would work for the child too).
-     */
-    private static String classpathArgument() {
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        return "-cp \"" + classpath.replace("\\", "\\\\") + "\"\n";
-    }
-
-    private static int[] freeLoopbackPorts(int count) {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < count; i++) {
-                sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
-            }
-            return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free loopback port", e);
-        } finally {
-            sockets.forEach(KafkaBroker::closeQuietly);
-        }
-    }
-
-    private static void closeQuietly(ServerSocket socket) {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // the port is released either way
         }
     }
 
@@ -356,63 +290,12 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    private static List<ProcessHandle> processTree(Process root) {
-        List<ProcessHandle> tree = new ArrayList<>(root.descendants().toList());
-        tree.add(root.toHandle());
-        return tree;
-    }
-
-    private static boolean awaitAll(List<ProcessHandle> processes, Duration timeout) {
-        Instant deadline = Instant.now().plus(timeout);
-        for (ProcessHandle handle : processes) {
-            try {
-                long remaining = Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
-                handle.onExit().get(remaining, TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                return false;
-            } catch (ExecutionException e) {
-                throw new IllegalStateException(e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return true;
-    }
-
     private static void pause() {
         try {
             Thread.sleep(POLL_INTERVAL.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
-        }
-    }
-
-    /** Waits like a sleep, but wakes as soon as the process dies. */
-    private static void awaitExit(Process process, Duration timeout) {
-        awaitAll(List.of(process.toHandle()), timeout);
-    }
-
-    private static String tail(Path file, int lines) {
-        try {
-            List<String> all = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList();
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException e) {
-            return "(cannot read " + file + ": " + e + ")";
-        }
-    }
-
-    private static void deleteRecursively(Path root) {
-        if (Files.notExists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-                Files.delete(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + root, e);
         }
     }
 }
