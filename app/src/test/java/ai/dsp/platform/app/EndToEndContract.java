@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -20,23 +21,26 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The main job end to end: real files dropped into the inbox become answerable with citations.
+ * The same assertions hold for every chunk store; a subclass names the store's settings.
  */
-class EndToEndTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class EndToEndContract {
 
-    @TempDir
-    static Path work;
-    static AppHarness app;
+    AppHarness app;
 
-    static final List<String> CACM_IDS = new ArrayList<>();
+    final List<String> cacmIds = new ArrayList<>();
+
+    /** Command-line settings that select and configure the store under test. */
+    abstract List<String> storeSettings();
 
     @BeforeAll
-    static void startAndDrop() {
-        app = AppHarness.start(work.resolve("data"), work.resolve("inbox"));
+    void startAndDrop(@TempDir Path work) {
+        app = AppHarness.start(work.resolve("data"), work.resolve("inbox"), storeSettings().toArray(String[]::new));
         for (int n = 1400; n < 1430; n++) {
-            CACM_IDS.add("CACM-" + n);
+            cacmIds.add("CACM-" + n);
         }
-        CACM_IDS.addAll(List.of("CACM-1572", "CACM-1605", "CACM-3068"));
-        CACM_IDS.forEach(id -> TestFiles.drop(app.inbox, id + ".html", TestFiles.cacm(id)));
+        cacmIds.addAll(List.of("CACM-1572", "CACM-1605", "CACM-3068"));
+        cacmIds.forEach(id -> TestFiles.drop(app.inbox, id + ".html", TestFiles.cacm(id)));
         TestFiles.drop(app.inbox.resolve("manuals"), "turbine.pdf", TestFiles.pdf(List.of(
                 "Zephyr wind turbine maintenance manual.",
                 "The blade root bolts must be tightened to a torque of 45 newton metres.",
@@ -48,11 +52,13 @@ class EndToEndTest {
     }
 
     @AfterAll
-    static void stop() {
-        app.close();
+    void stop() {
+        if (app != null) {
+            app.close();
+        }
     }
 
-    static void awaitInboxEmpty() {
+    void awaitInboxEmpty() {
         await().atMost(Duration.ofMinutes(2)).until(() -> {
             try (var files = Files.walk(app.inbox)) {
                 return files.filter(Files::isRegularFile)
@@ -64,7 +70,7 @@ class EndToEndTest {
     @Test
     void everyDroppedFileIsIndexedAndMovedToDone() {
         DocumentRegistry registry = app.bean(DocumentRegistry.class);
-        assertThat(registry.list("default", DocumentStatus.INDEXED, 0, 100).total()).isEqualTo(CACM_IDS.size());
+        assertThat(registry.list("default", DocumentStatus.INDEXED, 0, 100).total()).isEqualTo(cacmIds.size());
         assertThat(registry.list("manuals", DocumentStatus.INDEXED, 0, 100).total()).isEqualTo(2);
         assertThat(app.inbox.resolve(".done/CACM-1410.html")).exists();
         assertThat(app.inbox.resolve(".done/manuals/turbine.pdf")).exists();
@@ -131,7 +137,7 @@ class EndToEndTest {
                 .contains("/api/v1/retrieve", "/api/v1/query", "/api/v1/documents", "/api/v1/documents/{id}");
     }
 
-    private static AppHarness.Reply retrieve(Map<String, Object> request) {
+    private AppHarness.Reply retrieve(Map<String, Object> request) {
         AppHarness.Reply reply = app.postJson("/api/v1/retrieve", request);
         assertThat(reply.status()).as(String.valueOf(reply.body())).isEqualTo(200);
         return reply;
