@@ -57,6 +57,8 @@ public final class ElasticsearchChunkStore implements ChunkStore {
     private final Set<String> ready = ConcurrentHashMap.newKeySet();
     /** Collections being rebuilt: the old index still behind the alias. */
     private final Map<String, String> rebuilding = new ConcurrentHashMap<>();
+    /** Per collection being rebuilt: documents written or deleted since, which the copy must skip. */
+    private final Map<String, Set<String>> changedDuringRebuild = new ConcurrentHashMap<>();
     private final ExecutorService rebuilds = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "es-index-rebuild");
         thread.setDaemon(true);
@@ -90,6 +92,7 @@ public final class ElasticsearchChunkStore implements ChunkStore {
         }
         StoreArguments.requireValidChunks(documentId, chunks, space.dimensions());
         String target = writeIndex(collection);
+        markChanged(collection, documentId);
         Set<String> keep = new HashSet<>();
         chunks.forEach(chunk -> keep.add(chunk.id()));
         // Stale ordinals are deleted in the same bulk request, so the one refresh it waits for
@@ -117,6 +120,7 @@ public final class ElasticsearchChunkStore implements ChunkStore {
         if (indexes.current(collection).isEmpty()) {
             return;
         }
+        markChanged(collection, documentId);
         deleteChunks(indexes.current(collection).orElseThrow(), documentId);
         if (rebuilding.containsKey(collection)) {
             deleteChunks(indexes.indexName(collection, space), documentId);
@@ -230,21 +234,32 @@ public final class ElasticsearchChunkStore implements ChunkStore {
         return target;
     }
 
+    /** The running rebuild, if any, must not copy this document's old chunks. */
+    private void markChanged(String collection, String documentId) {
+        Set<String> changed = changedDuringRebuild.get(collection);
+        if (changed != null) {
+            changed.add(documentId);
+        }
+    }
+
     private void startRebuild(String collection, String from, String to) {
         if (rebuilding.putIfAbsent(collection, from) != null) {
             return;
         }
+        Set<String> changed = ConcurrentHashMap.newKeySet();
+        changedDuringRebuild.put(collection, changed);
         LOG.info("collection '{}' holds vectors of {}, not {}: rebuilding it into {}", collection,
                 indexes.spaceOf(from).map(EmbeddingSpace::slug).orElse("an unknown model"), space.slug(), to);
         indexes.create(collection, space, false);
         rebuilds.execute(() -> {
             try {
-                rebuild.run(collection, from, to);
+                rebuild.run(collection, from, to, changed::contains);
                 ready.add(collection);
             } catch (RuntimeException e) {
                 LOG.error("rebuild of collection '{}' failed; it starts again with the next write", collection, e);
             } finally {
                 rebuilding.remove(collection);
+                changedDuringRebuild.remove(collection);
             }
         });
     }

@@ -17,12 +17,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Blue-green rebuild of one collection for a new embedding model: every chunk of the live index
  * is re-embedded into a fresh index, then the alias moves in one atomic step and the old index
- * goes. Chunks written meanwhile go straight to the new index, and copies use {@code create},
- * so a newer chunk is never overwritten by an old one (409 counts as done).
+ * goes. Chunks written meanwhile go straight to the new index; the copy skips documents written
+ * or deleted since the rebuild began, and uses {@code create}, so a newer chunk is never
+ * overwritten by an old one (409 counts as done).
  */
 final class IndexRebuild {
 
@@ -42,8 +44,11 @@ final class IndexRebuild {
         this.embedder = embedder;
     }
 
-    /** Copies {@code from} into {@code to} with new vectors, then swaps the alias and drops {@code from}. */
-    void run(String collection, String from, String to) {
+    /**
+     * Copies {@code from} into {@code to} with new vectors, then swaps the alias and drops {@code from}.
+     * {@code changed} tells the documents rewritten meanwhile, whose old chunks must not be copied.
+     */
+    void run(String collection, String from, String to, Predicate<String> changed) {
         long started = System.nanoTime();
         long copied = 0;
         List<FieldValue> after = null;
@@ -58,24 +63,38 @@ final class IndexRebuild {
             if (hits.isEmpty()) {
                 break;
             }
-            copy(hits, to);
-            copied += hits.size();
+            copied += copy(hits, to, changed);
             after = hits.get(hits.size() - 1).sort();
         }
+        // the copies were written without waiting for a refresh: all must be searchable at the swap
+        ChunkIndexes.call(() -> client.indices().refresh(r -> r.index(to)));
         indexes.swap(collection, from, to);
         indexes.delete(from);
         LOG.info("collection '{}' rebuilt into {}: {} chunks re-embedded in {} ms", collection, to, copied,
                 (System.nanoTime() - started) / 1_000_000);
     }
 
-    private void copy(List<Hit<ObjectNode>> hits, String to) {
-        List<Chunk> chunks = hits.stream().map(hit -> sources.fromSource(hit.source())).toList();
+    /** Re-embeds and writes one page; returns how many chunks it copied. */
+    private int copy(List<Hit<ObjectNode>> hits, String to, Predicate<String> changed) {
+        List<Chunk> chunks = hits.stream().map(hit -> sources.fromSource(hit.source()))
+                .filter(chunk -> !changed.test(chunk.documentId())).toList();
+        if (chunks.isEmpty()) {
+            return 0;
+        }
         List<float[]> vectors = embedder.apply(chunks.stream().map(Chunk::text).toList());
         BulkRequest.Builder bulk = new BulkRequest.Builder().refresh(Refresh.False);
+        int operations = 0;
         for (int i = 0; i < chunks.size(); i++) {
             Chunk chunk = chunks.get(i).withVector(vectors.get(i));
+            if (changed.test(chunk.documentId())) {
+                continue; // rewritten while this page was embedded
+            }
             Map<String, Object> source = sources.toSource(chunk);
             bulk.operations(op -> op.create(c -> c.index(to).id(chunk.id()).document(source)));
+            operations++;
+        }
+        if (operations == 0) {
+            return 0;
         }
         List<BulkResponseItem> failed = new ArrayList<>();
         for (BulkResponseItem item : ChunkIndexes.call(() -> client.bulk(bulk.build())).items()) {
@@ -87,5 +106,6 @@ final class IndexRebuild {
             throw new IllegalStateException("rebuild into " + to + " failed for " + failed.size() + " chunks, first: "
                     + failed.get(0).error().reason());
         }
+        return operations;
     }
 }

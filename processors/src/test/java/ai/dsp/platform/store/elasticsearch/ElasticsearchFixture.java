@@ -54,7 +54,12 @@ final class ElasticsearchFixture implements AutoCloseable {
     }
 
     ElasticsearchChunkStore store(String prefix, EmbeddingSpace space, Function<List<String>, List<float[]>> embedder) {
-        return new ElasticsearchChunkStore(client, template, "elasticsearch", properties(prefix, 2), space, embedder);
+        return store(prefix, space, embedder, 2);
+    }
+
+    ElasticsearchChunkStore store(String prefix, EmbeddingSpace space, Function<List<String>, List<float[]>> embedder,
+                                  int bulkRetries) {
+        return new ElasticsearchChunkStore(client, template, "elasticsearch", properties(prefix, bulkRetries), space, embedder);
     }
 
     /** Removes every index and the template a prefix created. */
