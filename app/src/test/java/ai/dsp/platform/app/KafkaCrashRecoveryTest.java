@@ -30,8 +30,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * At-least-once across a crash: an instance dies (JVM halt) after Elasticsearch stored a
  * document's chunks and before the record's offset was committed. The consumer group hands the
- * partition to the next instance, which gets the record again and ends with the document indexed
- * once: the same chunk ids, no duplicates.
+ * partition to the next instance, which gets the record again, and the document ends up indexed
+ * once: the same chunk ids, no duplicates, the offset committed after all.
  */
 class KafkaCrashRecoveryTest {
 

@@ -1,5 +1,7 @@
 package ai.dsp.platform.app.config;
 
+import ai.dsp.platform.document.DocumentRegistry;
+import ai.dsp.platform.document.elasticsearch.ElasticsearchDocumentRegistry;
 import ai.dsp.platform.embed.Embedder;
 import ai.dsp.platform.embed.MiniLmEmbeddingModel;
 import ai.dsp.platform.store.ChunkStore;
@@ -22,9 +24,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The Elasticsearch chunk store ({@code dsp.store.type=elasticsearch}, the production profile).
- * One low-level client is shared by the camel-elasticsearch component (the data path) and the
- * Java client (index administration).
+ * The Elasticsearch chunk store and document registry ({@code dsp.store.type=elasticsearch}, the
+ * production profile): every replica reads and writes the same chunks and document records. One
+ * low-level client is shared by the camel-elasticsearch component (the chunks' data path) and
+ * the Java client (index administration, the registry).
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = "dsp.store.type", havingValue = "elasticsearch")
@@ -63,5 +66,10 @@ public class ElasticsearchConfiguration {
                           Embedder embedder) {
         return new ElasticsearchChunkStore(client, camel, COMPONENT, properties,
                 new EmbeddingSpace(MiniLmEmbeddingModel.NAME, embedder.dimensions()), embedder::embedAll);
+    }
+
+    @Bean(destroyMethod = "close")
+    DocumentRegistry documentRegistry(ElasticsearchClient client, ElasticsearchProperties properties) {
+        return new ElasticsearchDocumentRegistry(client, properties);
     }
 }

@@ -70,6 +70,7 @@ public class PlatformConfiguration {
     }
 
     @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(name = "dsp.store.type", havingValue = "lucene", matchIfMissing = true)
     DocumentRegistry documentRegistry(PlatformProperties properties, LuceneProperties lucene) {
         return new LuceneDocumentRegistry(properties.dataDir().resolve("documents"), lucene.commitInterval());
     }

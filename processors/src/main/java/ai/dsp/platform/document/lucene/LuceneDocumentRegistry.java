@@ -12,13 +12,10 @@ import java.util.Optional;
 import ai.dsp.platform.document.DocumentRecord;
 import ai.dsp.platform.document.DocumentRegistry;
 import ai.dsp.platform.document.DocumentStatus;
+import ai.dsp.platform.document.RecordJson;
 import ai.dsp.platform.lucene.LuceneIndex;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.core.KeywordAnalyzer;
 import org.apache.lucene.document.Document;
@@ -55,12 +52,7 @@ public final class LuceneDocumentRegistry implements DocumentRegistry {
     private static final String RECORD_JSON = "record";
     private static final Sort BY_ID = new Sort(new SortField(ID, SortField.Type.STRING));
 
-    // Records written by a newer version may carry fields this one does not know; reading them must not fail.
-    private final ObjectMapper json = JsonMapper.builder()
-            .addModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
+    private final ObjectMapper json = RecordJson.MAPPER;
     // Every indexed field is an un-analysed StringField; the analyzer is never consulted.
     private final Analyzer analyzer = new KeywordAnalyzer();
     private final LuceneIndex index;

@@ -55,7 +55,7 @@ final class ChunkIndexes {
                                 "refresh_interval", properties.refreshInterval().toMillis() + "ms"),
                         "mappings", commonMappings()),
                 "_meta", Map.of("description", "DSP AI Platform chunk index"));
-        call(() -> client.indices().putIndexTemplate(t -> t
+        ElasticsearchFailures.call(() -> client.indices().putIndexTemplate(t -> t
                 .name(properties.indexPrefix() + "-chunks")
                 .withJson(new StringReader(toJson(template)))));
     }
@@ -70,7 +70,7 @@ final class ChunkIndexes {
 
     /** The embedding space recorded in the index's mapping metadata. */
     Optional<EmbeddingSpace> spaceOf(String index) {
-        Map<String, JsonData> meta = call(() -> client.indices().getMapping(m -> m.index(index)))
+        Map<String, JsonData> meta = ElasticsearchFailures.call(() -> client.indices().getMapping(m -> m.index(index)))
                 .result().get(index).mappings().meta();
         if (meta == null || !meta.containsKey(MODEL) || !meta.containsKey(DIMENSIONS)) {
             return Optional.empty();
@@ -95,23 +95,23 @@ final class ChunkIndexes {
             client.indices().create(c -> c.index(index).withJson(new StringReader(toJson(body))));
         } catch (ElasticsearchException e) {
             if (!"resource_already_exists_exception".equals(e.error().type())) {
-                throw ElasticsearchRequests.translate(e);
+                throw ElasticsearchFailures.translate(e);
             }
         } catch (IOException e) {
-            throw ElasticsearchRequests.translate(e);
+            throw ElasticsearchFailures.translate(e);
         }
     }
 
     /** Points the alias from {@code from} to {@code to} in one atomic step. */
     void swap(String collection, String from, String to) {
         String alias = alias(collection);
-        call(() -> client.indices().updateAliases(u -> u
+        ElasticsearchFailures.call(() -> client.indices().updateAliases(u -> u
                 .actions(a -> a.remove(r -> r.index(from).alias(alias)))
                 .actions(a -> a.add(r -> r.index(to).alias(alias)))));
     }
 
     void delete(String index) {
-        call(() -> client.indices().delete(d -> d.index(index).ignoreUnavailable(true)));
+        ElasticsearchFailures.call(() -> client.indices().delete(d -> d.index(index).ignoreUnavailable(true)));
     }
 
     /** Collections that have an alias, sorted. */
@@ -133,9 +133,9 @@ final class ChunkIndexes {
             if (e.status() == 404) {
                 return Optional.empty();
             }
-            throw ElasticsearchRequests.translate(e);
+            throw ElasticsearchFailures.translate(e);
         } catch (IOException e) {
-            throw ElasticsearchRequests.translate(e);
+            throw ElasticsearchFailures.translate(e);
         }
     }
 
@@ -170,18 +170,6 @@ final class ChunkIndexes {
             return json.writeValueAsString(value);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    interface Call<T> {
-        T run() throws IOException;
-    }
-
-    static <T> T call(Call<T> call) {
-        try {
-            return call.run();
-        } catch (ElasticsearchException | IOException e) {
-            throw ElasticsearchRequests.translate(e);
         }
     }
 }

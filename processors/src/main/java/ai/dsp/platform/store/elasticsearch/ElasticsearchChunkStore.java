@@ -170,7 +170,7 @@ public final class ElasticsearchChunkStore implements ChunkStore {
         if (indexes.current(collection).isEmpty()) {
             return 0;
         }
-        return ChunkIndexes.call(() -> client.count(c -> c.index(indexes.alias(collection)))).count();
+        return ElasticsearchFailures.call(() -> client.count(c -> c.index(indexes.alias(collection)))).count();
     }
 
     @Override
@@ -330,7 +330,7 @@ public final class ElasticsearchChunkStore implements ChunkStore {
         List<FieldValue> after = null;
         while (true) {
             List<FieldValue> cursor = after;
-            List<Hit<Void>> hits = ChunkIndexes.call(() -> client.search(s -> {
+            List<Hit<Void>> hits = ElasticsearchFailures.call(() -> client.search(s -> {
                 s.index(index).size(ID_PAGE).query(ofDocument(documentId)).source(c -> c.fetch(false))
                         .ignoreUnavailable(true).allowNoIndices(true)
                         .sort(o -> o.field(f -> f.field(ChunkSources.ID).order(SortOrder.Asc)));

@@ -1,17 +1,14 @@
 package ai.dsp.platform.store.elasticsearch;
 
 import ai.dsp.platform.store.StoreUnavailableException;
-import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch.core.BulkRequest;
 import co.elastic.clients.elasticsearch.core.SearchRequest;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
 import co.elastic.clients.elasticsearch.core.search.HitsMetadata;
-import co.elastic.clients.transport.TransportException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
 
-import java.io.IOException;
 import java.util.List;
 
 /**
@@ -48,33 +45,7 @@ final class ElasticsearchRequests {
         try {
             return camel.requestBody(uri, body, type);
         } catch (CamelExecutionException e) {
-            throw translate(e.getCause() == null ? e : e.getCause());
+            throw ElasticsearchFailures.translate(e.getCause() == null ? e : e.getCause());
         }
-    }
-
-    /** What a failed call means to a caller: unavailable (retry later) or a request the cluster refused. */
-    static RuntimeException translate(Throwable failure) {
-        Throwable cause = unwrap(failure);
-        if (cause instanceof ElasticsearchException es) {
-            int status = es.status();
-            if (status == 429 || status >= 500) {
-                return new StoreUnavailableException("Elasticsearch answered " + status + ": " + es.getMessage(), es);
-            }
-            return new IllegalStateException("Elasticsearch refused the request: " + es.getMessage(), es);
-        }
-        if (cause instanceof IOException || cause instanceof TransportException) {
-            return new StoreUnavailableException("Elasticsearch is unreachable: " + cause.getMessage(), cause);
-        }
-        return cause instanceof RuntimeException runtime ? runtime : new IllegalStateException(cause);
-    }
-
-    private static Throwable unwrap(Throwable failure) {
-        Throwable cause = failure;
-        while ((cause instanceof java.util.concurrent.CompletionException
-                || cause instanceof java.util.concurrent.ExecutionException
-                || cause instanceof CamelExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 }

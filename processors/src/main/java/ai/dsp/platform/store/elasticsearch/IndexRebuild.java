@@ -54,7 +54,7 @@ final class IndexRebuild {
         List<FieldValue> after = null;
         while (true) {
             List<FieldValue> cursor = after;
-            SearchResponse<ObjectNode> page = ChunkIndexes.call(() -> client.search(s -> {
+            SearchResponse<ObjectNode> page = ElasticsearchFailures.call(() -> client.search(s -> {
                 s.index(from).size(PAGE).sort(o -> o.field(f -> f.field(ChunkSources.ID).order(SortOrder.Asc)))
                         .source(c -> c.filter(f -> f.excludes(ChunkSources.NOT_RETURNED)));
                 return cursor == null ? s : s.searchAfter(cursor);
@@ -67,7 +67,7 @@ final class IndexRebuild {
             after = hits.get(hits.size() - 1).sort();
         }
         // the copies were written without waiting for a refresh: all must be searchable at the swap
-        ChunkIndexes.call(() -> client.indices().refresh(r -> r.index(to)));
+        ElasticsearchFailures.call(() -> client.indices().refresh(r -> r.index(to)));
         indexes.swap(collection, from, to);
         indexes.delete(from);
         LOG.info("collection '{}' rebuilt into {}: {} chunks re-embedded in {} ms", collection, to, copied,
@@ -97,7 +97,7 @@ final class IndexRebuild {
             return 0;
         }
         List<BulkResponseItem> failed = new ArrayList<>();
-        for (BulkResponseItem item : ChunkIndexes.call(() -> client.bulk(bulk.build())).items()) {
+        for (BulkResponseItem item : ElasticsearchFailures.call(() -> client.bulk(bulk.build())).items()) {
             if (item.error() != null && item.status() != 409) {
                 failed.add(item);
             }
