@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Turns a document message (JSON, see {@link MessageDocument}) into an ingestion job. A message
@@ -30,6 +31,7 @@ import java.util.Set;
 public final class MessageIntake {
 
     private static final Set<String> ACL_KEYS = Set.of("allowed_groups", "allowed_users");
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     private final ObjectMapper json = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -74,7 +76,9 @@ public final class MessageIntake {
         }
         if (doc.content() != null) {
             try {
-                return Base64.getMimeDecoder().decode(doc.content());
+                // line breaks are allowed (MIME style); the MIME decoder would also skip any other
+                // character outside the alphabet and turn garbage into an empty document
+                return Base64.getDecoder().decode(WHITESPACE.matcher(doc.content()).replaceAll(""));
             } catch (IllegalArgumentException e) {
                 throw new DocumentRejectedException("'content' is not valid base64");
             }

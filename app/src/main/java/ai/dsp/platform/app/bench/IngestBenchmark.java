@@ -8,10 +8,17 @@ import ai.dsp.platform.ingest.Chunker;
 import ai.dsp.platform.ingest.TextChunk;
 import ai.dsp.platform.ingest.TikaExtractor;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.Environment;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +26,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -28,14 +36,16 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 /**
- * The ingestion and retrieval benchmark of docs/BENCHMARKS.md: drops a document folder into a
- * fresh inbox, times ingestion end to end, embeds the same chunks with the raw model in the same
- * process, and measures retrieve latency over HTTP with 1 and 8 clients.
- * Usage: {@code IngestBenchmark <docs-dir> <queries.jsonl> <work-dir> [--app.option=value ...]}.
+ * The ingestion and retrieval benchmark of docs/BENCHMARKS.md: feeds a document folder to a
+ * fresh app, either through its drop folder or (with {@code --via=kafka}) as document messages
+ * on {@code dsp.kafka.documents-topic}, times ingestion end to end, embeds the same chunks with
+ * the raw model in the same process, and measures retrieve latency over HTTP with 1 and 8 clients.
+ * Usage: {@code IngestBenchmark <docs-dir> <queries.jsonl> <work-dir> [--via=inbox|kafka] [--app.option=value ...]}.
  */
 public final class IngestBenchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String VIA = "--via=";
 
     public static void main(String[] args) throws Exception {
         Path docs = Path.of(args[0]);
@@ -45,21 +55,15 @@ public final class IngestBenchmark {
         try (Stream<Path> list = Files.list(docs)) {
             files = list.filter(Files::isRegularFile).sorted().toList();
         }
+        List<String> options = List.of(args).subList(3, args.length);
+        boolean viaKafka = options.contains(VIA + "kafka");
         List<String> appArgs = new ArrayList<>(List.of("--server.port=0", "--dsp.data-dir=" + work.resolve("data"),
                 "--dsp.inbox=" + work.resolve("inbox"), "--logging.level.ai.dsp.platform.events=WARN"));
-        appArgs.addAll(List.of(args).subList(3, args.length));
+        options.stream().filter(option -> !option.startsWith(VIA)).forEach(appArgs::add);
         ConfigurableApplicationContext app = new SpringApplicationBuilder(DspApplication.class).run(appArgs.toArray(String[]::new));
         try {
             DocumentRegistry registry = app.getBean(DocumentRegistry.class);
-            Path staging = Files.createDirectories(work.resolve("staging"));
-            for (Path file : files) {
-                Files.copy(file, staging.resolve(file.getFileName()));
-            }
-            // renames are atomic, so the inbox sees each file whole
-            long started = System.nanoTime();
-            for (Path file : files) {
-                Files.move(staging.resolve(file.getFileName()), work.resolve("inbox").resolve(file.getFileName()));
-            }
+            long started = viaKafka ? publish(app.getEnvironment(), files) : drop(work, files);
             while (registry.list(null, DocumentStatus.INDEXED, 0, 1).total() + registry.list(null, DocumentStatus.FAILED, 0, 1).total() < files.size()) {
                 Thread.sleep(100);
             }
@@ -85,6 +89,42 @@ public final class IngestBenchmark {
             System.out.printf("peak RSS: %s%n", peakRss());
         } finally {
             app.close();
+        }
+    }
+
+    /** Renames the files into the inbox (atomic, so it sees each file whole); returns the start time. */
+    private static long drop(Path work, List<Path> files) throws IOException {
+        Path staging = Files.createDirectories(work.resolve("staging"));
+        for (Path file : files) {
+            Files.copy(file, staging.resolve(file.getFileName()));
+        }
+        long started = System.nanoTime();
+        for (Path file : files) {
+            Files.move(staging.resolve(file.getFileName()), work.resolve("inbox").resolve(file.getFileName()));
+        }
+        return started;
+    }
+
+    /** Publishes each file as a document message (base64 content), as a producer of the platform would. */
+    private static long publish(Environment app, List<Path> files) throws Exception {
+        Map<String, Object> config = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, app.getRequiredProperty("dsp.kafka.brokers"),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 5);
+        String topic = app.getRequiredProperty("dsp.kafka.documents-topic");
+        List<byte[]> messages = new ArrayList<>(files.size());
+        for (Path file : files) {
+            String name = file.getFileName().toString();
+            messages.add(JSON.writeValueAsBytes(Map.of("filename", name, "collection", "default",
+                    "content", Base64.getEncoder().encodeToString(Files.readAllBytes(file)))));
+        }
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
+            long started = System.nanoTime();
+            for (int i = 0; i < files.size(); i++) {
+                producer.send(new ProducerRecord<>(topic, files.get(i).getFileName().toString(), messages.get(i)));
+            }
+            producer.flush();
+            return started;
         }
     }
 
