@@ -79,7 +79,8 @@ class ProductionBackendsTest {
                 "--dsp.kafka.dead-letter-topic=" + DEAD_LETTERS,
                 "--dsp.kafka.events-topic=" + EVENTS,
                 "--spring.data.redis.url=" + REDIS_URL,
-                "--dsp.redis.events-channel=" + CHANNEL);
+                "--dsp.redis.events-channel=" + CHANNEL,
+                "--dsp.cache.key-prefix=" + RUN);
         kafkaClient = new KafkaTestClient(kafka.bootstrapServers());
     }
 
@@ -93,6 +94,12 @@ class ProductionBackendsTest {
         }
         if (subscription != null) {
             subscription.close();
+            try (var connection = redis.connect()) {
+                List<String> keys = connection.sync().keys(RUN + ":*");
+                if (!keys.isEmpty()) {
+                    connection.sync().del(keys.toArray(String[]::new));
+                }
+            }
             redis.shutdown();
         }
     }
@@ -126,11 +133,14 @@ class ProductionBackendsTest {
     @Test
     @Order(2)
     void aPoisonRecordGoesToTheDeadLetterTopicAndTheRecordsAfterItAreIndexed() throws Exception {
+        // cached in Redis now; the document below must invalidate it
+        assertThat(retrieveIds("printers second floor")).doesNotContain("after-poison");
         kafkaClient.publish(DOCUMENTS, 0, "poison", "{not json".getBytes(StandardCharsets.UTF_8));
         kafkaClient.publish(DOCUMENTS, 0, "after-poison", AppHarness.JSON.writeValueAsBytes(
                 Map.of("id", "after-poison", "collection", "kb", "text", "Printers are on the second floor.")));
 
         awaitStatus("after-poison", "INDEXED");
+        assertThat(retrieveIds("printers second floor")).first().isEqualTo("after-poison");
         ConsumerRecord<String, byte[]> dead = consume(DEAD_LETTERS, 1).get(0);
         assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("{not json");
         assertThat(KafkaTestClient.header(dead, "dsp.error.reason")).contains("not a document JSON object");
@@ -189,6 +199,13 @@ class ProductionBackendsTest {
 
     private static long committedOffsets() {
         return kafkaClient.committedOffsets(RUN);
+    }
+
+    private static List<String> retrieveIds(String query) {
+        List<String> ids = new java.util.ArrayList<>();
+        app.postJson("/api/v1/retrieve", Map.of("query", query, "collection", "kb", "mode", "keyword")).body()
+                .path("results").forEach(r -> ids.add(r.path("document_id").asText()));
+        return ids;
     }
 
     private static JsonNode awaitStatus(String id, String status) {

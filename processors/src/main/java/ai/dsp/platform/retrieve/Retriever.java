@@ -52,7 +52,8 @@ public final class Retriever {
         List<MetadataFilter> filters = FilterParser.parse(request.filter());
         String cacheKey = String.join("\u0000", mode.wire(), String.valueOf(k), String.valueOf(request.minScore()),
                 filters.toString(), query);
-        Optional<RetrieveResponse> cached = cache.get(collection, cacheKey);
+        QueryCache.Entry entry = cache.lookup(collection, cacheKey);
+        Optional<RetrieveResponse> cached = entry.cached();
         if (cached.isPresent()) {
             return cached.get();
         }
@@ -67,7 +68,7 @@ public final class Retriever {
         }
         RetrieveResponse response = new RetrieveResponse(query, collection, mode.wire(), results,
                 (System.nanoTime() - started) / 1_000_000);
-        cache.put(collection, cacheKey, response);
+        entry.store(response);
         return response;
     }
 

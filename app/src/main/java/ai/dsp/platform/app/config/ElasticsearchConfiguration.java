@@ -4,6 +4,8 @@ import ai.dsp.platform.document.DocumentRegistry;
 import ai.dsp.platform.document.elasticsearch.ElasticsearchDocumentRegistry;
 import ai.dsp.platform.embed.Embedder;
 import ai.dsp.platform.embed.MiniLmEmbeddingModel;
+import ai.dsp.platform.retrieve.InvalidatingChunkStore;
+import ai.dsp.platform.retrieve.QueryCache;
 import ai.dsp.platform.store.ChunkStore;
 import ai.dsp.platform.store.elasticsearch.ElasticsearchChunkStore;
 import ai.dsp.platform.store.elasticsearch.ElasticsearchProperties;
@@ -63,9 +65,9 @@ public class ElasticsearchConfiguration {
 
     @Bean(destroyMethod = "close")
     ChunkStore chunkStore(ElasticsearchClient client, ProducerTemplate camel, ElasticsearchProperties properties,
-                          Embedder embedder) {
-        return new ElasticsearchChunkStore(client, camel, COMPONENT, properties,
-                new EmbeddingSpace(MiniLmEmbeddingModel.NAME, embedder.dimensions()), embedder::embedAll);
+                          Embedder embedder, QueryCache cache) {
+        return new InvalidatingChunkStore(new ElasticsearchChunkStore(client, camel, COMPONENT, properties,
+                new EmbeddingSpace(MiniLmEmbeddingModel.NAME, embedder.dimensions()), embedder::embedAll), cache);
     }
 
     @Bean(destroyMethod = "close")

@@ -43,7 +43,8 @@ public class MessagingConfiguration {
     @Bean
     QueryCache queryCache(@Value("${dsp.redis.enabled:false}") boolean redis,
                           @Value("${dsp.cache.ttl:10m}") Duration ttl,
+                          @Value("${dsp.cache.key-prefix:dsp}") String keyPrefix,
                           StringRedisTemplate redisEventsTemplate, ObjectMapper json) {
-        return redis ? new RedisQueryCache(redisEventsTemplate, json, ttl) : QueryCache.NONE;
+        return redis ? new RedisQueryCache(redisEventsTemplate, json, ttl, keyPrefix) : QueryCache.NONE;
     }
 }

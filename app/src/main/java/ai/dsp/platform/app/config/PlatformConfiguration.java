@@ -19,6 +19,7 @@ import ai.dsp.platform.ingest.InboxFiles;
 import ai.dsp.platform.ingest.IngestSteps;
 import ai.dsp.platform.ingest.TikaExtractor;
 import ai.dsp.platform.lucene.LuceneProperties;
+import ai.dsp.platform.retrieve.InvalidatingChunkStore;
 import ai.dsp.platform.retrieve.QueryCache;
 import ai.dsp.platform.retrieve.QueryService;
 import ai.dsp.platform.retrieve.RetrievalProperties;
@@ -65,8 +66,9 @@ public class PlatformConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(name = "dsp.store.type", havingValue = "lucene", matchIfMissing = true)
-    ChunkStore chunkStore(PlatformProperties properties, LuceneProperties lucene, Embedder embedder) {
-        return new LuceneChunkStore(properties.dataDir().resolve("index"), embedder.dimensions(), lucene.commitInterval());
+    ChunkStore chunkStore(PlatformProperties properties, LuceneProperties lucene, Embedder embedder, QueryCache cache) {
+        return new InvalidatingChunkStore(
+                new LuceneChunkStore(properties.dataDir().resolve("index"), embedder.dimensions(), lucene.commitInterval()), cache);
     }
 
     @Bean(destroyMethod = "close")

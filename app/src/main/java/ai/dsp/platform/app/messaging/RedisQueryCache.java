@@ -15,7 +15,7 @@ import java.util.Optional;
 
 /**
  * The query-result cache in Redis, shared by every instance. Keys carry the collection's
- * generation ({@code dsp:cache:gen:<collection>}, incremented atomically on every change), so an
+ * generation ({@code <prefix>:cache:gen:<collection>}, incremented atomically on every change), so an
  * invalidation is one INCR and stale entries simply expire with their TTL. Redis trouble never
  * fails a query: it becomes a miss.
  */
@@ -26,30 +26,24 @@ public final class RedisQueryCache implements QueryCache {
     private final StringRedisTemplate redis;
     private final ObjectMapper json;
     private final Duration ttl;
+    private final String prefix;
 
-    public RedisQueryCache(StringRedisTemplate redis, ObjectMapper json, Duration ttl) {
+    public RedisQueryCache(StringRedisTemplate redis, ObjectMapper json, Duration ttl, String keyPrefix) {
         this.redis = redis;
         this.json = json;
         this.ttl = ttl;
+        this.prefix = keyPrefix + ":cache:";
     }
 
     @Override
-    public Optional<RetrieveResponse> get(String collection, String key) {
+    public Entry lookup(String collection, String key) {
         try {
-            String cached = redis.opsForValue().get(entryKey(collection, key));
-            return cached == null ? Optional.empty() : Optional.of(json.readValue(cached, RetrieveResponse.class));
+            String entryKey = entryKey(collection, key);
+            String cached = redis.opsForValue().get(entryKey);
+            return new RedisEntry(entryKey, cached == null ? null : json.readValue(cached, RetrieveResponse.class));
         } catch (RuntimeException | JsonProcessingException e) {
             LOG.warn("query cache read failed, answering without it: {}", e.toString());
-            return Optional.empty();
-        }
-    }
-
-    @Override
-    public void put(String collection, String key, RetrieveResponse response) {
-        try {
-            redis.opsForValue().set(entryKey(collection, key), json.writeValueAsString(response), ttl);
-        } catch (RuntimeException | JsonProcessingException e) {
-            LOG.warn("query cache write failed: {}", e.toString());
+            return Entry.MISS;
         }
     }
 
@@ -62,13 +56,39 @@ public final class RedisQueryCache implements QueryCache {
         }
     }
 
+    /** A looked-up key: a fresh result is stored under the generation the lookup saw. */
+    private final class RedisEntry implements Entry {
+
+        private final String key;
+        private final RetrieveResponse cached;
+
+        RedisEntry(String key, RetrieveResponse cached) {
+            this.key = key;
+            this.cached = cached;
+        }
+
+        @Override
+        public Optional<RetrieveResponse> cached() {
+            return Optional.ofNullable(cached);
+        }
+
+        @Override
+        public void store(RetrieveResponse response) {
+            try {
+                redis.opsForValue().set(key, json.writeValueAsString(response), ttl);
+            } catch (RuntimeException | JsonProcessingException e) {
+                LOG.warn("query cache write failed: {}", e.toString());
+            }
+        }
+    }
+
     private String entryKey(String collection, String key) {
         String generation = redis.opsForValue().get(generationKey(collection));
-        return "dsp:cache:" + collection + ":" + (generation == null ? "0" : generation) + ":"
+        return prefix + collection + ":" + (generation == null ? "0" : generation) + ":"
                 + DocumentIds.sha256(key.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static String generationKey(String collection) {
-        return "dsp:cache:gen:" + collection;
+    private String generationKey(String collection) {
+        return prefix + "gen:" + collection;
     }
 }

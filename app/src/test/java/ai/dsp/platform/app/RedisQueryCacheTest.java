@@ -1,0 +1,99 @@
+package ai.dsp.platform.app;
+
+import ai.dsp.platform.app.messaging.RedisQueryCache;
+import ai.dsp.platform.retrieve.QueryCache;
+import ai.dsp.platform.retrieve.RetrieveResponse;
+import ai.dsp.platform.retrieve.RetrievedChunk;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The query cache against the machine's Redis (127.0.0.1:6379), each test under keys of its own. */
+class RedisQueryCacheTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final String prefix = "test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+    private final List<LettuceConnectionFactory> connections = new ArrayList<>();
+
+    @AfterEach
+    void cleanUp() {
+        StringRedisTemplate redis = template(6379);
+        redis.delete(redis.keys(prefix + ":*"));
+        connections.forEach(LettuceConnectionFactory::destroy);
+    }
+
+    @Test
+    void aCachedResponseIsServedUntilItsCollectionChanges() {
+        RedisQueryCache cache = new RedisQueryCache(template(6379), JSON, Duration.ofMinutes(1), prefix);
+        RedisQueryCache otherInstance = new RedisQueryCache(template(6379), JSON, Duration.ofMinutes(1), prefix);
+        cache.lookup("kb", "hybrid|5|vpn").store(response("kb", "vpn"));
+        cache.lookup("hr", "hybrid|5|leave").store(response("hr", "leave"));
+
+        assertThat(otherInstance.lookup("kb", "hybrid|5|vpn").cached()).contains(response("kb", "vpn"));
+        assertThat(cache.lookup("kb", "hybrid|5|other").cached()).isEmpty();
+
+        otherInstance.invalidate("kb");
+
+        assertThat(cache.lookup("kb", "hybrid|5|vpn").cached()).isEmpty();
+        assertThat(cache.lookup("hr", "hybrid|5|leave").cached()).contains(response("hr", "leave"));
+    }
+
+    @Test
+    void aResultComputedWhileTheCollectionChangedIsNeverServed() {
+        RedisQueryCache cache = new RedisQueryCache(template(6379), JSON, Duration.ofMinutes(1), prefix);
+        QueryCache.Entry before = cache.lookup("kb", "q");
+
+        cache.invalidate("kb");
+        before.store(response("kb", "computed from the old content"));
+
+        assertThat(cache.lookup("kb", "q").cached()).isEmpty();
+    }
+
+    @Test
+    void entriesExpireAfterTheTtl() {
+        RedisQueryCache cache = new RedisQueryCache(template(6379), JSON, Duration.ofSeconds(1), prefix);
+        cache.lookup("kb", "q").store(response("kb", "q"));
+        assertThat(cache.lookup("kb", "q").cached()).isPresent();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> cache.lookup("kb", "q").cached().isEmpty());
+    }
+
+    @Test
+    void anUnreachableRedisMakesEveryLookupAMissAndNothingFails() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        RedisQueryCache cache = new RedisQueryCache(template(closedPort), JSON, Duration.ofMinutes(1), prefix);
+
+        cache.lookup("kb", "q").store(response("kb", "q"));
+        cache.invalidate("kb");
+        assertThat(cache.lookup("kb", "q").cached()).isEmpty();
+    }
+
+    private StringRedisTemplate template(int port) {
+        LettuceConnectionFactory factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", port));
+        factory.afterPropertiesSet();
+        connections.add(factory);
+        return new StringRedisTemplate(factory);
+    }
+
+    private static RetrieveResponse response(String collection, String query) {
+        return new RetrieveResponse(query, collection, "hybrid", List.of(new RetrievedChunk("doc-1", "a.txt", "doc-1:0",
+                "text about " + query, 0.5, 1, 2, List.of(), Map.of("team", "it"))), 7);
+    }
+}

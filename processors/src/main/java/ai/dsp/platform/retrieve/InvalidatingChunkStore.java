@@ -1,0 +1,73 @@
+package ai.dsp.platform.retrieve;
+
+import ai.dsp.platform.store.Chunk;
+import ai.dsp.platform.store.ChunkStore;
+import ai.dsp.platform.store.ScoredChunk;
+import ai.dsp.platform.store.SearchRequest;
+
+import java.util.List;
+
+/**
+ * A chunk store whose every write also invalidates the collection's cached query results before
+ * it returns, so a document that is {@code indexed} (or deleted) is never answered from a result
+ * cached before it. The events invalidate too, but they travel asynchronously.
+ */
+public final class InvalidatingChunkStore implements ChunkStore {
+
+    private final ChunkStore store;
+    private final QueryCache cache;
+
+    public InvalidatingChunkStore(ChunkStore store, QueryCache cache) {
+        this.store = store;
+        this.cache = cache;
+    }
+
+    @Override
+    public void replaceDocument(String collection, String documentId, List<Chunk> chunks) {
+        try {
+            store.replaceDocument(collection, documentId, chunks);
+        } finally {
+            // a failed write may have changed the index too (partial chunks removed)
+            cache.invalidate(collection);
+        }
+    }
+
+    @Override
+    public void deleteDocument(String collection, String documentId) {
+        try {
+            store.deleteDocument(collection, documentId);
+        } finally {
+            cache.invalidate(collection);
+        }
+    }
+
+    @Override
+    public List<ScoredChunk> searchKeyword(SearchRequest request) {
+        return store.searchKeyword(request);
+    }
+
+    @Override
+    public List<ScoredChunk> searchVector(SearchRequest request) {
+        return store.searchVector(request);
+    }
+
+    @Override
+    public long countChunks(String collection) {
+        return store.countChunks(collection);
+    }
+
+    @Override
+    public List<String> collections() {
+        return store.collections();
+    }
+
+    @Override
+    public boolean healthy() {
+        return store.healthy();
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+}
