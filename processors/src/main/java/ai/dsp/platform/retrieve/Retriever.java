@@ -58,11 +58,7 @@ public final class Retriever {
             return cached.get();
         }
 
-        List<RetrievedChunk> results = switch (mode) {
-            case KEYWORD -> single(keyword(collection, query, k, filters), true);
-            case DENSE -> single(dense(collection, query, k, filters), false);
-            case HYBRID -> hybrid(collection, query, k, filters);
-        };
+        List<RetrievedChunk> results = search(collection, query, mode, k, filters);
         if (request.minScore() != null) {
             results = results.stream().filter(r -> r.score() >= request.minScore()).toList();
         }
@@ -70,6 +66,25 @@ public final class Retriever {
                 (System.nanoTime() - started) / 1_000_000);
         entry.store(response);
         return response;
+    }
+
+    /**
+     * Ranks a collection's chunks for an evaluation: the same search as {@link #retrieve}, to any
+     * depth and never from the cache.
+     */
+    public List<RetrievedChunk> rank(String collection, String query, RetrievalMode mode, int depth) {
+        if (depth < 1) {
+            throw new IllegalArgumentException("depth must be positive, was " + depth);
+        }
+        return search(collections.requireKnown(collection), requireQuery(query), mode, depth, List.of());
+    }
+
+    private List<RetrievedChunk> search(String collection, String query, RetrievalMode mode, int k, List<MetadataFilter> filters) {
+        return switch (mode) {
+            case KEYWORD -> single(keyword(collection, query, k, filters), true);
+            case DENSE -> single(dense(collection, query, k, filters), false);
+            case HYBRID -> hybrid(collection, query, k, filters);
+        };
     }
 
     private List<RetrievedChunk> hybrid(String collection, String query, int k, List<MetadataFilter> filters) {
