@@ -1,14 +1,21 @@
 package ai.dsp.platform.app;
 
+import ai.dsp.platform.app.eval.EvalCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+import java.util.List;
 
 @SpringBootApplication(scanBasePackages = "ai.dsp.platform")
 @ConfigurationPropertiesScan("ai.dsp.platform")
 public class DspApplication {
 
+    /** Starts the platform, or runs one of its commands: {@code eval ...}. */
     public static void main(String[] args) {
+        if (args.length > 0 && EvalCommand.NAME.equals(args[0])) {
+            System.exit(EvalCommand.run(List.of(args).subList(1, args.length)));
+        }
         SpringApplication.run(DspApplication.class, args);
     }
 }

@@ -1,0 +1,52 @@
+package ai.dsp.platform.app.eval;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The arguments of a command ({@code eval}, {@code bench}): its own options ({@code --name value}
+ * or {@code --name=value}) and everything else, passed on to the application as settings.
+ */
+record CommandLine(Map<String, String> options, List<String> settings) {
+
+    static CommandLine parse(List<String> args, Set<String> own) {
+        Map<String, String> options = new LinkedHashMap<>();
+        List<String> settings = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            String name = arg.startsWith("--") ? arg.substring(2).split("=", 2)[0] : null;
+            if (name == null || !own.contains(name)) {
+                settings.add(arg);
+            } else if (arg.contains("=")) {
+                options.put(name, arg.substring(arg.indexOf('=') + 1));
+            } else if (i + 1 < args.size()) {
+                options.put(name, args.get(++i));
+            } else {
+                throw new IllegalArgumentException("--" + name + " needs a value");
+            }
+        }
+        return new CommandLine(options, settings);
+    }
+
+    String required(String name) {
+        String value = options.get(name);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("--" + name + " is required");
+        }
+        return value;
+    }
+
+    String optional(String name, String fallback) {
+        return options.getOrDefault(name, fallback);
+    }
+
+    /** The settings with these defaults first, so that the user's own win. */
+    String[] settingsWithDefaults(List<String> defaults) {
+        List<String> all = new ArrayList<>(defaults);
+        all.addAll(settings);
+        return all.toArray(String[]::new);
+    }
+}
