@@ -1,0 +1,125 @@
+package ai.dsp.platform.app;
+
+import ai.dsp.platform.app.eval.EvalCommand;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The evaluation on small BEIR-layout datasets, through the {@code eval} command and through the
+ * admin endpoint, with the real pipeline and retrieval underneath.
+ */
+class EvaluationTest {
+
+    @TempDir
+    Path work;
+
+    @Test
+    void theCommandEvaluatesACorpusJsonlDatasetAndWritesTheReports() throws IOException {
+        Path dataset = corpusJsonlDataset(work.resolve("mini-beir"));
+        Path out = work.resolve("out");
+
+        int exit = EvalCommand.run(List.of("--dataset", dataset.toString(), "--out", out.toString(), "--mode", "all",
+                "--dsp.ingest.poll-delay=100ms"));
+
+        assertThat(exit).isZero();
+        assertThat(out.resolve("report.md")).content().contains("| keyword |", "| dense |", "| hybrid |");
+        assertThat(Files.size(out.resolve("report.png"))).isGreaterThan(1000);
+        JsonNode report = AppHarness.JSON.readTree(out.resolve("report.json").toFile());
+        assertThat(report.path("documents").asInt()).isEqualTo(6);
+        assertThat(report.path("indexed").asInt()).isEqualTo(6);
+        // q4 has no judgment and is not scored
+        assertThat(report.path("judgedQueries").asInt()).isEqualTo(3);
+        JsonNode keyword = report.path("modes").get(0);
+        assertThat(keyword.path("mode").asText()).isEqualTo("keyword");
+        // each judged query's first relevant document holds its words: reciprocal rank 1
+        keyword.path("queries").forEach(q -> assertThat(q.path("metrics").path("rr10").asDouble()).as(q.toString()).isEqualTo(1.0));
+        // q3's second relevant document is not in the corpus: recall 1/2 for it in every mode
+        report.path("modes").forEach(mode -> mode.path("queries").forEach(q -> {
+            if (q.path("queryId").asText().equals("q3")) {
+                assertThat(q.path("metrics").path("recall100").asDouble()).isEqualTo(0.5);
+            }
+        }));
+    }
+
+    @Test
+    void theCommandExplainsAMissingOrIncompleteDataset() throws IOException {
+        assertThat(EvalCommand.run(List.of())).isEqualTo(2);
+        Files.createDirectories(work.resolve("empty"));
+        assertThat(EvalCommand.run(List.of("--dataset", work.resolve("empty").toString()))).isEqualTo(2);
+        assertThat(EvalCommand.run(List.of("--dataset", corpusJsonlDataset(work.resolve("ok")).toString(), "--mode", "fuzzy"))).isEqualTo(2);
+    }
+
+    @Test
+    void theAdminEndpointEvaluatesAFolderOfDocumentsAndReportsById() throws IOException {
+        Path datasets = work.resolve("datasets");
+        documentFolderDataset(datasets.resolve("manuals"));
+        try (AppHarness app = AppHarness.start(work.resolve("data"), work.resolve("inbox"),
+                "--dsp.eval.datasets-dir=" + datasets, "--dsp.eval.reports-dir=" + work.resolve("reports"))) {
+            AppHarness.Reply started = app.postJson("/api/v1/admin/evaluations", Map.of("dataset", "manuals", "mode", "hybrid"));
+            assertThat(started.status()).isEqualTo(202);
+            String id = started.body().path("id").asText();
+
+            await().atMost(Duration.ofMinutes(2)).until(() -> app.get("/api/v1/admin/evaluations/" + id).body()
+                    .path("status").asText().matches("done|failed"));
+            JsonNode job = app.get("/api/v1/admin/evaluations/" + id).body();
+            assertThat(job.path("status").asText()).as(job.toString()).isEqualTo("done");
+            assertThat(job.path("report").path("modes")).hasSize(1);
+            assertThat(job.path("report").path("modes").get(0).path("mean").path("rr10").asDouble()).isEqualTo(1.0);
+            assertThat(work.resolve("reports").resolve(id).resolve("report.json")).exists();
+
+            assertThat(app.postJson("/api/v1/admin/evaluations", Map.of("dataset", "../datasets")).status()).isEqualTo(400);
+            assertThat(app.postJson("/api/v1/admin/evaluations", Map.of("dataset", "absent")).status()).isEqualTo(400);
+            AppHarness.Reply unknown = app.get("/api/v1/admin/evaluations/no-such-id");
+            assertThat(unknown.status()).isEqualTo(404);
+            assertThat(unknown.body().path("requestId").asText()).isNotBlank();
+        }
+    }
+
+    private static Path corpusJsonlDataset(Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("qrels"));
+        List<String> corpus = new ArrayList<>();
+        corpus.add(doc("d1", "Turbine maintenance", "The blade root bolts of the wind turbine are tightened to 45 newton metres."));
+        corpus.add(doc("d2", "Gearbox oil", "Inspect the gearbox oil of the turbine every six months."));
+        corpus.add(doc("d3", "Payroll", "Salaries are paid on the last working day of each month."));
+        corpus.add(doc("d4", "Holidays", "Holiday requests go through the HR portal two weeks ahead."));
+        corpus.add(doc("d5", "Compilers", "A parser turns source code into an abstract syntax tree for the compiler."));
+        corpus.add(doc("d6", "Networks", "Routers forward packets between networks using routing tables."));
+        Files.write(dir.resolve("corpus.jsonl"), corpus);
+        Files.write(dir.resolve("queries.jsonl"), List.of(
+                "{\"_id\": \"q1\", \"text\": \"blade root bolts torque\"}",
+                "{\"_id\": \"q2\", \"text\": \"holiday requests HR portal\"}",
+                "{\"_id\": \"q3\", \"text\": \"parser abstract syntax tree\"}",
+                "{\"_id\": \"q4\", \"text\": \"not judged\"}"));
+        Files.write(dir.resolve("qrels").resolve("test.tsv"), List.of("query-id\tcorpus-id\tscore",
+                "q1\td1\t2", "q1\td2\t1", "q2\td4\t1", "q2\td3\t0", "q3\td5\t1", "q3\tmissing-doc\t1"));
+        return dir;
+    }
+
+    private static void documentFolderDataset(Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("docs"));
+        Files.createDirectories(dir.resolve("qrels"));
+        Files.writeString(dir.resolve("docs").resolve("M-1.html"), "<html><pre>Zephyr turbine: tighten the blade root bolts to 45 Nm.</pre></html>");
+        Files.writeString(dir.resolve("docs").resolve("M-2.txt"), "Aurora report: revenue grew by twelve percent in the third quarter.");
+        Files.writeString(dir.resolve("docs").resolve("M-3.md"), "# Canteen\nThe canteen opens at noon and closes at three.");
+        Files.write(dir.resolve("queries.jsonl"), List.of(
+                "{\"_id\": \"1\", \"text\": \"blade root bolts\"}",
+                "{\"_id\": \"2\", \"text\": \"Aurora revenue growth\"}"));
+        Files.write(dir.resolve("qrels").resolve("test.tsv"), List.of("query-id\tcorpus-id\tscore", "1\tM-1\t1", "2\tM-2\t1"));
+    }
+
+    private static String doc(String id, String title, String text) {
+        return "{\"_id\": \"" + id + "\", \"title\": \"" + title + "\", \"text\": \"" + text + "\"}";
+    }
+}
