@@ -1,5 +1,6 @@
 package ai.dsp.platform.app;
 
+import ai.dsp.platform.app.eval.BenchCommand;
 import ai.dsp.platform.app.eval.EvalCommand;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,28 @@ class EvaluationTest {
                 assertThat(q.path("metrics").path("recall100").asDouble()).isEqualTo(0.5);
             }
         }));
+    }
+
+    @Test
+    void theBenchCommandMeasuresIngestionRetrievalAndMemoryInOneRun() throws IOException {
+        Path dataset = corpusJsonlDataset(work.resolve("mini-beir"));
+        Path out = work.resolve("bench");
+
+        int exit = BenchCommand.run(List.of("--dataset", dataset.toString(), "--out", out.toString(),
+                "--dsp.ingest.poll-delay=100ms", "--dsp.ingest.min-file-age=100ms"));
+
+        assertThat(exit).isZero();
+        JsonNode report = AppHarness.JSON.readTree(out.resolve("bench.json").toFile());
+        assertThat(report.path("indexed").asInt()).isEqualTo(6);
+        assertThat(report.path("chunks").asInt()).isGreaterThanOrEqualTo(6);
+        assertThat(report.path("rawChunksPerSecond").asDouble()).isPositive();
+        assertThat(report.path("pipelineToRaw").asDouble()).isPositive();
+        assertThat(report.path("retrieve")).extracting(l -> l.path("clients").asInt()).containsExactly(1, 4, 8);
+        report.path("retrieve").forEach(l -> assertThat(l.path("p99Ms").asDouble()).isGreaterThanOrEqualTo(l.path("p50Ms").asDouble()));
+        assertThat(report.path("peakHeapBytes").asLong()).isPositive();
+        assertThat(report.path("peakRssBytes").asLong()).isPositive();
+        assertThat(out.resolve("bench.md")).content().contains("pipeline/raw", "4 clients");
+        assertThat(BenchCommand.run(List.of("--dataset", dataset.toString(), "--via", "carrier-pigeon"))).isEqualTo(2);
     }
 
     @Test

@@ -26,7 +26,8 @@ public final class EvaluationFiles {
     /** The five figures in report order, with their trec_eval-style names. */
     static final Map<String, ToDoubleFunction<RankingMetrics>> FIGURES = figures();
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
+    /** Report files: indented, ISO instants. */
+    static final ObjectMapper JSON = JsonMapper.builder()
             .addModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(SerializationFeature.INDENT_OUTPUT)
