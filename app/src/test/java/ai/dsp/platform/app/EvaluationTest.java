@@ -74,6 +74,8 @@ class EvaluationTest {
         assertThat(report.path("peakRssBytes").asLong()).isPositive();
         assertThat(out.resolve("bench.md")).content().contains("pipeline/raw", "4 clients");
         assertThat(BenchCommand.run(List.of("--dataset", dataset.toString(), "--via", "carrier-pigeon"))).isEqualTo(2);
+        // a second run on the same data folder would count the first run's documents
+        assertThat(BenchCommand.run(List.of("--dataset", dataset.toString(), "--out", out.toString()))).isEqualTo(2);
     }
 
     @Test

@@ -104,6 +104,9 @@ public final class BenchCommand {
             System.out.print(markdown(report));
             System.out.println("wrote " + out.resolve("bench.json").toAbsolutePath() + " and bench.md");
             return 0;
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench: " + e.getMessage());
+            return 2;
         } catch (Exception e) {
             System.err.println("bench failed: " + e);
             e.printStackTrace();
@@ -114,8 +117,15 @@ public final class BenchCommand {
     private static BenchReport bench(ConfigurableApplicationContext app, BeirDataset dataset, String via, Path out,
                                      Progress progress) throws Exception {
         DocumentRegistry registry = app.getBean(DocumentRegistry.class);
+        if (registry.list(null, null, 0, 0).total() > 0) {
+            // the run counts every document of the registry as its own
+            throw new IllegalArgumentException("bench needs an empty platform: the registry already holds documents "
+                    + "(use a new --out, --dsp.data-dir or --dsp.elasticsearch.index-prefix)");
+        }
         int documents = dataset.size();
-        long started = via.equals("kafka") ? publish(app.getEnvironment(), dataset) : drop(dataset, out);
+        long started = via.equals("kafka")
+                ? publish(app.getEnvironment(), dataset)
+                : drop(dataset, out.resolve("staging"), Path.of(app.getEnvironment().getRequiredProperty("dsp.inbox")));
         progress.start("ingest " + dataset.name(), documents);
         long done = 0;
         while (done < documents) {
@@ -145,9 +155,9 @@ public final class BenchCommand {
     }
 
     /** Stages every document as a file, then renames them all into the inbox (atomic: each is seen whole). */
-    private static long drop(BeirDataset dataset, Path out) throws IOException {
-        Path staging = Files.createDirectories(out.resolve("staging"));
-        Path inbox = Files.createDirectories(out.resolve("inbox"));
+    private static long drop(BeirDataset dataset, Path stagingDir, Path inboxDir) throws IOException {
+        Path staging = Files.createDirectories(stagingDir);
+        Path inbox = Files.createDirectories(inboxDir);
         List<Path> staged = new ArrayList<>();
         try (Stream<BeirDataset.Document> corpus = dataset.documents()) {
             for (Iterator<BeirDataset.Document> it = corpus.iterator(); it.hasNext(); ) {
