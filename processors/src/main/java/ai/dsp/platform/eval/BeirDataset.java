@@ -144,7 +144,8 @@ public final class BeirDataset {
         String title = entry.path("title").asText("");
         String text = entry.path("text").asText("");
         String body = title.isBlank() ? text : title + "\n\n" + text;
-        return new Document(id, "corpus.txt", body.getBytes(StandardCharsets.UTF_8));
+        // a file name that is safe in any folder and tells the extractor it is plain text
+        return new Document(id, id.replaceAll("[^A-Za-z0-9._-]", "_") + ".txt", body.getBytes(StandardCharsets.UTF_8));
     }
 
     private static Document fromFile(Path file) {

@@ -125,7 +125,7 @@ public final class BenchCommand {
         int documents = dataset.size();
         long started = via.equals("kafka")
                 ? publish(app.getEnvironment(), dataset)
-                : drop(dataset, out.resolve("staging"), Path.of(app.getEnvironment().getRequiredProperty("dsp.inbox")));
+                : drop(dataset, out, Path.of(app.getEnvironment().getRequiredProperty("dsp.inbox")));
         progress.start("ingest " + dataset.name(), documents);
         long done = 0;
         while (done < documents) {
@@ -155,14 +155,20 @@ public final class BenchCommand {
     }
 
     /** Stages every document as a file, then renames them all into the inbox (atomic: each is seen whole). */
-    private static long drop(BeirDataset dataset, Path stagingDir, Path inboxDir) throws IOException {
-        Path staging = Files.createDirectories(stagingDir);
+    private static long drop(BeirDataset dataset, Path out, Path inboxDir) throws IOException {
+        // a fresh folder: what an earlier, interrupted run staged must not count
+        Path staging = Files.createTempDirectory(Files.createDirectories(out), "staging-");
         Path inbox = Files.createDirectories(inboxDir);
         List<Path> staged = new ArrayList<>();
         try (Stream<BeirDataset.Document> corpus = dataset.documents()) {
             for (Iterator<BeirDataset.Document> it = corpus.iterator(); it.hasNext(); ) {
                 BeirDataset.Document doc = it.next();
-                staged.add(Files.write(staging.resolve(fileName(doc)), doc.content()));
+                Path file = staging.resolve(doc.filename());
+                if (Files.exists(file)) {
+                    // the drop folder would see one document where the corpus has two
+                    throw new IllegalArgumentException("two corpus documents have the file name " + doc.filename());
+                }
+                staged.add(Files.write(file, doc.content()));
             }
         }
         long started = System.nanoTime();
@@ -184,7 +190,7 @@ public final class BenchCommand {
             for (Iterator<BeirDataset.Document> it = corpus.iterator(); it.hasNext(); ) {
                 BeirDataset.Document doc = it.next();
                 records.add(new ProducerRecord<>(topic, doc.corpusId(), JSON.writeValueAsBytes(Map.of(
-                        "filename", fileName(doc), "content", Base64.getEncoder().encodeToString(doc.content())))));
+                        "filename", doc.filename(), "content", Base64.getEncoder().encodeToString(doc.content())))));
             }
         }
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer())) {
@@ -195,18 +201,13 @@ public final class BenchCommand {
         }
     }
 
-    /** A folder document keeps its name; a corpus.jsonl entry becomes {@code <id>.txt}. */
-    private static String fileName(BeirDataset.Document doc) {
-        return doc.filename().equals("corpus.txt") ? doc.corpusId().replaceAll("[^A-Za-z0-9._-]", "_") + ".txt" : doc.filename();
-    }
-
     private static List<String> sameChunks(ConfigurableApplicationContext app, BeirDataset dataset) {
         TikaExtractor extractor = app.getBean(TikaExtractor.class);
         Chunker chunker = app.getBean(Chunker.class);
         List<String> texts = new ArrayList<>();
         try (Stream<BeirDataset.Document> corpus = dataset.documents()) {
             corpus.forEach(doc -> {
-                for (TextChunk chunk : chunker.split(extractor.extract(doc.content(), fileName(doc)).text())) {
+                for (TextChunk chunk : chunker.split(extractor.extract(doc.content(), doc.filename()).text())) {
                     texts.add(chunk.text());
                 }
             });
