@@ -42,8 +42,8 @@ public final class ElasticsearchServer implements AutoCloseable {
     private static final int UNPRIVILEGED_ID = 65534;
     private static final int LOG_TAIL_LINES = 60;
 
-    private static ElasticsearchServer shared;
-    private static RuntimeException sharedStartFailure;
+    private static final SharedServer<ElasticsearchServer> SHARED =
+            new SharedServer<>("Elasticsearch", ElasticsearchServer::new, ElasticsearchServer::start);
 
     private final Path home;
     private final Path workDir;
@@ -76,22 +76,8 @@ public final class ElasticsearchServer implements AutoCloseable {
      * deleted) when the JVM exits. A failed start is remembered so later tests fail fast instead
      * of waiting for the start timeout again.
      */
-    public static synchronized ElasticsearchServer shared() {
-        if (sharedStartFailure != null) {
-            throw new IllegalStateException("the shared Elasticsearch failed to start earlier", sharedStartFailure);
-        }
-        if (shared == null) {
-            ElasticsearchServer server = new ElasticsearchServer();
-            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "elasticsearch-test-server-shutdown"));
-            try {
-                server.start();
-            } catch (RuntimeException e) {
-                sharedStartFailure = e;
-                throw e;
-            }
-            shared = server;
-        }
-        return shared;
+    public static ElasticsearchServer shared() {
+        return SHARED.get();
     }
 
     public String url() {

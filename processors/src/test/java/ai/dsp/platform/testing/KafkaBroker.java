@@ -41,8 +41,7 @@ public final class KafkaBroker implements AutoCloseable {
     private static final int NODE_ID = 1;
     private static final int LOG_TAIL_LINES = 60;
 
-    private static KafkaBroker shared;
-    private static RuntimeException sharedStartFailure;
+    private static final SharedServer<KafkaBroker> SHARED = new SharedServer<>("Kafka broker", KafkaBroker::new, KafkaBroker::start);
 
     private final Path workDir;
     private final Path consoleLog;
@@ -64,22 +63,8 @@ public final class KafkaBroker implements AutoCloseable {
      * The broker shared by all tests of this JVM, started on first use and stopped (temp folder
      * deleted) when the JVM exits. A failed start is remembered so later tests fail fast.
      */
-    public static synchronized KafkaBroker shared() {
-        if (sharedStartFailure != null) {
-            throw new IllegalStateException("the shared Kafka broker failed to start earlier", sharedStartFailure);
-        }
-        if (shared == null) {
-            KafkaBroker broker = new KafkaBroker();
-            Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "kafka-test-broker-shutdown"));
-            try {
-                broker.start();
-            } catch (RuntimeException e) {
-                sharedStartFailure = e;
-                throw e;
-            }
-            shared = broker;
-        }
-        return shared;
+    public static KafkaBroker shared() {
+        return SHARED.get();
     }
 
     public String bootstrapServers() {

@@ -1,6 +1,5 @@
 package ai.dsp.platform.app.eval;
 
-import ai.dsp.platform.app.DspApplication;
 import ai.dsp.platform.document.DocumentRegistry;
 import ai.dsp.platform.document.DocumentStatus;
 import ai.dsp.platform.embed.Embedder;
@@ -14,7 +13,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
@@ -90,13 +88,8 @@ public final class BenchCommand {
             return 2;
         }
         Path out = Path.of(command.optional("out", "bench-reports/" + dataset.name()));
-        String[] settings = command.settingsWithDefaults(List.of(
-                "--server.port=0",
-                "--dsp.data-dir=" + out.resolve("data"),
-                "--dsp.inbox=" + out.resolve("inbox"),
-                "--logging.level.root=WARN"));
         Progress progress = new TerminalProgress();
-        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(DspApplication.class).run(settings)) {
+        try (ConfigurableApplicationContext app = command.startPlatform(out)) {
             BenchReport report = bench(app, dataset, via, out, progress);
             Files.createDirectories(out);
             JSON.writeValue(out.resolve("bench.json").toFile(), report);
@@ -127,13 +120,7 @@ public final class BenchCommand {
                 ? publish(app.getEnvironment(), dataset)
                 : drop(dataset, out, Path.of(app.getEnvironment().getRequiredProperty("dsp.inbox")));
         progress.start("ingest " + dataset.name(), documents);
-        long done = 0;
-        while (done < documents) {
-            done = registry.list(null, DocumentStatus.INDEXED, 0, 0).total() + registry.list(null, DocumentStatus.FAILED, 0, 0).total();
-            progress.update(done);
-            Thread.sleep(100);
-        }
-        progress.finish();
+        Evaluation.awaitIngested(registry, null, documents, progress);
         double ingestSeconds = (System.nanoTime() - started) / 1e9;
 
         List<String> chunks = sameChunks(app, dataset);
@@ -237,7 +224,8 @@ public final class BenchCommand {
                 progress.update(millis.size());
             }
             millis.sort(Double::compare);
-            return new Latency(clients, requests, percentile(millis, 0.50), percentile(millis, 0.95), percentile(millis, 0.99));
+            return new Latency(clients, requests, Evaluation.percentile(millis, 0.50), Evaluation.percentile(millis, 0.95),
+                    Evaluation.percentile(millis, 0.99));
         } finally {
             progress.finish();
             pool.shutdown();
@@ -253,10 +241,6 @@ public final class BenchCommand {
             throw new IllegalStateException("retrieve answered " + response.statusCode() + ": " + response.body());
         }
         return (System.nanoTime() - started) / 1e6;
-    }
-
-    private static double percentile(List<Double> sorted, double p) {
-        return sorted.get(Math.max(0, (int) Math.ceil(sorted.size() * p) - 1));
     }
 
     /** The heap pools' peaks, summed: an upper bound of the heap in use at any one time. */

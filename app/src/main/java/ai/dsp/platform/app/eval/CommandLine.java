@@ -1,5 +1,10 @@
 package ai.dsp.platform.app.eval;
 
+import ai.dsp.platform.app.DspApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,10 +48,18 @@ record CommandLine(Map<String, String> options, List<String> settings) {
         return options.getOrDefault(name, fallback);
     }
 
-    /** The settings with these defaults first, so that the user's own win. */
-    String[] settingsWithDefaults(List<String> defaults) {
-        List<String> all = new ArrayList<>(defaults);
+    /**
+     * Starts the whole platform in-process for a command: web server on a free port, its own data
+     * folder and inbox under {@code out}, quiet logs; the user's settings come last and win.
+     */
+    ConfigurableApplicationContext startPlatform(Path out) {
+        List<String> all = new ArrayList<>(List.of(
+                "--server.port=0",
+                "--dsp.data-dir=" + out.resolve("data"),
+                "--dsp.inbox=" + out.resolve("inbox"),
+                // the progress bars are the output; log lines would tear them
+                "--logging.level.root=WARN"));
         all.addAll(settings);
-        return all.toArray(String[]::new);
+        return new SpringApplicationBuilder(DspApplication.class).run(all.toArray(String[]::new));
     }
 }

@@ -1,9 +1,7 @@
 package ai.dsp.platform.app.eval;
 
-import ai.dsp.platform.app.DspApplication;
 import ai.dsp.platform.eval.BeirDataset;
 import ai.dsp.platform.retrieve.RetrievalMode;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.nio.file.Path;
@@ -39,13 +37,7 @@ public final class EvalCommand {
             return 2;
         }
         Path out = Path.of(command.optional("out", "eval-reports/" + dataset.name()));
-        String[] settings = command.settingsWithDefaults(List.of(
-                "--server.port=0",
-                "--dsp.data-dir=" + out.resolve("data"),
-                "--dsp.inbox=" + out.resolve("inbox"),
-                // the progress bars are the output; log lines would tear them
-                "--logging.level.root=WARN"));
-        try (ConfigurableApplicationContext app = new SpringApplicationBuilder(DspApplication.class).run(settings)) {
+        try (ConfigurableApplicationContext app = command.startPlatform(out)) {
             EvaluationReport report = app.getBean(Evaluation.class)
                     .run(dataset, modes, command.optional("collection", null), new TerminalProgress());
             List<Path> files = EvaluationFiles.write(report, out);

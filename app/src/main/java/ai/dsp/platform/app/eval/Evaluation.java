@@ -16,7 +16,6 @@ import org.springframework.stereotype.Component;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -65,7 +64,7 @@ public class Evaluation {
         String target = freshCollection(collection == null ? defaultCollection(dataset) : collection);
         long started = System.nanoTime();
         int size = ingest(dataset, target, progress);
-        awaitIngested(target, size, progress);
+        awaitIngested(registry, target, size, progress);
         double ingestSeconds = (System.nanoTime() - started) / 1e9;
 
         List<BeirDataset.Query> queries = dataset.judgedQueries();
@@ -94,18 +93,23 @@ public class Evaluation {
         return sent;
     }
 
-    private void awaitIngested(String collection, int size, Progress progress) {
+    /**
+     * Waits until {@code size} documents of the collection (all collections when null) are indexed
+     * or failed, reporting progress; gives up when nothing moves for {@link #STALL_LIMIT}.
+     */
+    static void awaitIngested(DocumentRegistry registry, String collection, long size, Progress progress) {
         long done = 0;
-        Instant lastProgress = clock.instant();
+        long lastProgress = System.nanoTime();
         while (done < size) {
-            long now = count(collection, DocumentStatus.INDEXED) + count(collection, DocumentStatus.FAILED);
+            long now = registry.list(collection, DocumentStatus.INDEXED, 0, 0).total()
+                    + registry.list(collection, DocumentStatus.FAILED, 0, 0).total();
             if (now > done) {
                 done = now;
-                lastProgress = clock.instant();
+                lastProgress = System.nanoTime();
                 progress.update(done);
-            } else if (Duration.between(lastProgress, clock.instant()).compareTo(STALL_LIMIT) > 0) {
-                throw new IllegalStateException("ingestion of collection '" + collection + "' made no progress for "
-                        + STALL_LIMIT.toMinutes() + " minutes at " + done + " of " + size + " documents");
+            } else if (System.nanoTime() - lastProgress > STALL_LIMIT.toNanos()) {
+                throw new IllegalStateException("ingestion made no progress for " + STALL_LIMIT.toMinutes()
+                        + " minutes at " + done + " of " + size + " documents");
             }
             pause();
         }
@@ -161,7 +165,8 @@ public class Evaluation {
         return registry.list(collection, status, 0, 0).total();
     }
 
-    private static double percentile(List<Double> sorted, double p) {
+    /** The nearest-rank percentile of sorted values. */
+    static double percentile(List<Double> sorted, double p) {
         return sorted.isEmpty() ? 0 : sorted.get(Math.max(0, (int) Math.ceil(sorted.size() * p) - 1));
     }
 
