@@ -2,6 +2,7 @@ package ai.dsp.platform.app;
 
 import ai.dsp.platform.testing.ElasticsearchServer;
 import ai.dsp.platform.testing.KafkaBroker;
+import ai.dsp.platform.testing.RedisServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -39,7 +40,6 @@ class ProductionBackendsTest {
     private static final String DEAD_LETTERS = RUN + ".dlt";
     private static final String EVENTS = RUN + ".events";
     private static final String CHANNEL = RUN + ".events";
-    private static final String REDIS_URL = "redis://127.0.0.1:6379";
 
     @TempDir
     static Path work;
@@ -59,7 +59,8 @@ class ProductionBackendsTest {
         kafka.createTopic(DOCUMENTS, 3);
         kafka.createTopic(DEAD_LETTERS, 1);
         kafka.createTopic(EVENTS, 1);
-        redis = RedisClient.create(REDIS_URL);
+        String redisUrl = RedisServer.shared().url();
+        redis = RedisClient.create(redisUrl);
         subscription = redis.connectPubSub();
         subscription.addListener(new RedisPubSubAdapter<>() {
             @Override
@@ -78,9 +79,10 @@ class ProductionBackendsTest {
                 "--dsp.kafka.documents-topic=" + DOCUMENTS,
                 "--dsp.kafka.dead-letter-topic=" + DEAD_LETTERS,
                 "--dsp.kafka.events-topic=" + EVENTS,
-                "--spring.data.redis.url=" + REDIS_URL,
+                "--spring.data.redis.url=" + redisUrl,
                 "--dsp.redis.events-channel=" + CHANNEL,
-                "--dsp.cache.key-prefix=" + RUN);
+                "--dsp.cache.key-prefix=" + RUN,
+                "--dsp.metrics.probe-interval=1s");
         kafkaClient = new KafkaTestClient(kafka.bootstrapServers());
     }
 
@@ -123,6 +125,12 @@ class ProductionBackendsTest {
                 "filter", Map.of("allowed_groups", "staff")));
         assertThat(filtered.body().path("results")).extracting(r -> r.path("document_id").asText()).containsOnly("vpn-guide");
         assertThat(app.get("/health").body().path("store").path("chunks").path("kb").asLong()).isEqualTo(2);
+        double hits = Scrape.of(app).value("dsp_cache_requests_total", "result=\"hit\"");
+        retrieveIds("corporate VPN laptop");
+        retrieveIds("corporate VPN laptop");
+        assertThat(Scrape.of(app).value("dsp_cache_requests_total", "result=\"hit\"")).isEqualTo((Double.isNaN(hits) ? 0 : hits) + 1);
+        assertThat(Scrape.of(app).value("dsp_ingest_documents_total", "source=\"kafka\"", "collection=\"kb\"", "outcome=\"indexed\""))
+                .isEqualTo(2);
 
         List<JsonNode> events = consume(EVENTS, 2).stream().map(r -> json(r.value())).toList();
         assertThat(events).extracting(e -> e.path("type").asText()).containsOnly("document.indexed");
@@ -148,6 +156,10 @@ class ProductionBackendsTest {
         assertThat(KafkaTestClient.header(dead, "dsp.original.topic")).isEqualTo(DOCUMENTS);
         assertThat(KafkaTestClient.header(dead, "dsp.original.partition")).isEqualTo("0");
         assertThat(KafkaTestClient.header(dead, "dsp.original.offset")).matches("\\d+");
+        assertThat(Scrape.of(app).value("dsp_kafka_dead_letters_total", "topic=\"" + DOCUMENTS + "\"")).isEqualTo(1);
+        // everything is committed, dead letters included: the group has no lag left
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                Scrape.of(app).value("dsp_kafka_consumer_lag_records", "topic=\"" + DOCUMENTS + "\"", "group=\"" + RUN + "\"") == 0);
     }
 
     @Test
@@ -167,6 +179,12 @@ class ProductionBackendsTest {
             assertThat(new String(dead.value(), StandardCharsets.UTF_8)).contains("huge-tag");
             assertThat(KafkaTestClient.header(dead, "dsp.error.exception")).isEqualTo("ai.dsp.platform.store.ChunksRejectedException");
         });
+        Scrape metrics = Scrape.of(app);
+        assertThat(metrics.value("dsp_store_errors_total", "store=\"elasticsearch\"", "operation=\"replace\"", "error=\"rejected\""))
+                .isEqualTo(1);
+        assertThat(metrics.value("dsp_kafka_dead_letters_total", "topic=\"" + DOCUMENTS + "\"")).isEqualTo(2);
+        assertThat(metrics.value("dsp_ingest_documents_total", "source=\"kafka\"", "collection=\"kb\"", "outcome=\"failed\""))
+                .isEqualTo(1);
     }
 
     @Test
@@ -180,10 +198,18 @@ class ProductionBackendsTest {
             long committedBefore = committedOffsets();
             await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
                     .until(() -> committedOffsets() == committedBefore && !"INDEXED".equals(status("during-outage")));
+            // what the store-down and ingestion-stalled alerts read
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                Scrape metrics = Scrape.of(app);
+                assertThat(metrics.value("dsp_store_up", "store=\"elasticsearch\"")).isZero();
+                assertThat(metrics.value("dsp_kafka_consumer_lag_records", "topic=\"" + DOCUMENTS + "\"")).isEqualTo(1);
+                assertThat(metrics.value("camel_exchanges_inflight", "routeId=\"ingest-document\"")).isEqualTo(1);
+            });
         } finally {
             elasticsearch.start();
         }
         awaitStatus("during-outage", "INDEXED");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Scrape.of(app).value("dsp_store_up", "store=\"elasticsearch\"") == 1);
         assertThat(app.postJson("/api/v1/retrieve", Map.of("query", "index was down", "collection", "kb")).body()
                 .path("results").get(0).path("document_id").asText()).isEqualTo("during-outage");
         assertThat(consume(DEAD_LETTERS, 2)).noneMatch(r -> new String(r.value(), StandardCharsets.UTF_8).contains("during-outage"));

@@ -4,6 +4,7 @@ import ai.dsp.platform.app.messaging.RedisQueryCache;
 import ai.dsp.platform.retrieve.QueryCache;
 import ai.dsp.platform.retrieve.RetrieveResponse;
 import ai.dsp.platform.retrieve.RetrievedChunk;
+import ai.dsp.platform.testing.RedisServer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -22,24 +23,25 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The query cache against the machine's Redis (127.0.0.1:6379), each test under keys of its own. */
+/** The query cache against a real Redis (the test harness's {@link RedisServer}), each test under keys of its own. */
 class RedisQueryCacheTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final RedisServer REDIS = RedisServer.shared();
     private final String prefix = "test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
     private final List<LettuceConnectionFactory> connections = new ArrayList<>();
 
     @AfterEach
     void cleanUp() {
-        StringRedisTemplate redis = template(6379);
+        StringRedisTemplate redis = template(REDIS.port());
         redis.delete(redis.keys(prefix + ":*"));
         connections.forEach(LettuceConnectionFactory::destroy);
     }
 
     @Test
     void aCachedResponseIsServedUntilItsCollectionChanges() {
-        RedisQueryCache cache = new RedisQueryCache(template(6379), JSON, Duration.ofMinutes(1), prefix);
-        RedisQueryCache otherInstance = new RedisQueryCache(template(6379), JSON, Duration.ofMinutes(1), prefix);
+        RedisQueryCache cache = new RedisQueryCache(template(REDIS.port()), JSON, Duration.ofMinutes(1), prefix);
+        RedisQueryCache otherInstance = new RedisQueryCache(template(REDIS.port()), JSON, Duration.ofMinutes(1), prefix);
         cache.lookup("kb", "hybrid|5|vpn").store(response("kb", "vpn"));
         cache.lookup("hr", "hybrid|5|leave").store(response("hr", "leave"));
 
@@ -54,7 +56,7 @@ class RedisQueryCacheTest {
 
     @Test
     void aResultComputedWhileTheCollectionChangedIsNeverServed() {
-        RedisQueryCache cache = new RedisQueryCache(template(6379), JSON, Duration.ofMinutes(1), prefix);
+        RedisQueryCache cache = new RedisQueryCache(template(REDIS.port()), JSON, Duration.ofMinutes(1), prefix);
         QueryCache.Entry before = cache.lookup("kb", "q");
 
         cache.invalidate("kb");
@@ -65,7 +67,7 @@ class RedisQueryCacheTest {
 
     @Test
     void entriesExpireAfterTheTtl() {
-        RedisQueryCache cache = new RedisQueryCache(template(6379), JSON, Duration.ofSeconds(1), prefix);
+        RedisQueryCache cache = new RedisQueryCache(template(REDIS.port()), JSON, Duration.ofSeconds(1), prefix);
         cache.lookup("kb", "q").store(response("kb", "q"));
         assertThat(cache.lookup("kb", "q").cached()).isPresent();
 

@@ -1,5 +1,7 @@
 package ai.dsp.platform.embed;
 
+import ai.dsp.platform.metrics.PlatformMetrics;
+import ai.dsp.platform.metrics.PlatformMetrics.Use;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
@@ -12,10 +14,12 @@ public final class Embedder {
 
     private final EmbeddingModel model;
     private final int batchSize;
+    private final PlatformMetrics metrics;
 
-    public Embedder(EmbeddingModel model, int batchSize) {
+    public Embedder(EmbeddingModel model, int batchSize, PlatformMetrics metrics) {
         this.model = model;
         this.batchSize = batchSize;
+        this.metrics = metrics;
     }
 
     public int dimensions() {
@@ -23,7 +27,10 @@ public final class Embedder {
     }
 
     public float[] embedQuery(String text) {
-        return model.embed(text).content().vector();
+        long started = System.nanoTime();
+        float[] vector = model.embed(text).content().vector();
+        metrics.embedded(Use.QUERY, 1, System.nanoTime() - started);
+        return vector;
     }
 
     public List<float[]> embedAll(List<String> texts) {
@@ -31,7 +38,10 @@ public final class Embedder {
         for (int from = 0; from < texts.size(); from += batchSize) {
             List<TextSegment> batch = texts.subList(from, Math.min(texts.size(), from + batchSize))
                     .stream().map(TextSegment::from).toList();
-            for (Embedding embedding : model.embedAll(batch).content()) {
+            long started = System.nanoTime();
+            List<Embedding> embeddings = model.embedAll(batch).content();
+            metrics.embedded(Use.PASSAGE, batch.size(), System.nanoTime() - started);
+            for (Embedding embedding : embeddings) {
                 vectors.add(embedding.vector());
             }
         }

@@ -5,6 +5,8 @@ import ai.dsp.platform.api.NotFoundException;
 import ai.dsp.platform.document.DocumentRecord;
 import ai.dsp.platform.document.DocumentRegistry;
 import ai.dsp.platform.document.DocumentStatus;
+import ai.dsp.platform.metrics.PlatformMetrics;
+import ai.dsp.platform.metrics.PlatformMetrics.Outcome;
 import ai.dsp.platform.notify.DocumentEvent;
 import ai.dsp.platform.store.ChunkStore;
 
@@ -20,11 +22,13 @@ public final class DocumentService {
     private final DocumentRegistry registry;
     private final ChunkStore store;
     private final Clock clock;
+    private final PlatformMetrics metrics;
 
-    public DocumentService(DocumentRegistry registry, ChunkStore store, Clock clock) {
+    public DocumentService(DocumentRegistry registry, ChunkStore store, Clock clock, PlatformMetrics metrics) {
         this.registry = registry;
         this.store = store;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /** A document was accepted over the API and waits in the ingestion queue. */
@@ -48,6 +52,7 @@ public final class DocumentService {
         }
         if (unchanged) {
             job.markUnchanged();
+            metrics.document(job.source(), job.collection(), Outcome.UNCHANGED, 0, job.elapsedNanos());
         } else {
             registry.save(record(job, DocumentStatus.PROCESSING, null, 0, job.receivedAt()));
         }
@@ -56,6 +61,7 @@ public final class DocumentService {
 
     public IngestJob indexed(IngestJob job) {
         registry.save(record(job, DocumentStatus.INDEXED, null, job.chunks().size(), receivedAt(job)));
+        metrics.document(job.source(), job.collection(), Outcome.INDEXED, job.chunks().size(), job.elapsedNanos());
         job.event(event(DocumentEvent.INDEXED, job.id(), job.collection(), job.chunks().size(), job.elapsedMs(), null, job.requestId()));
         return job;
     }
@@ -63,6 +69,7 @@ public final class DocumentService {
     public IngestJob failed(IngestJob job, String reason) {
         job.fail(reason);
         registry.save(record(job, DocumentStatus.FAILED, reason, 0, receivedAt(job)));
+        metrics.document(job.source(), job.collection(), Outcome.FAILED, 0, job.elapsedNanos());
         job.event(event(DocumentEvent.FAILED, job.id(), job.collection(), 0, job.elapsedMs(), reason, job.requestId()));
         return job;
     }

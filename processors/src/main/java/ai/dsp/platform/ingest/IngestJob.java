@@ -94,6 +94,10 @@ public final class IngestJob {
     }
 
     public long elapsedMs() {
-        return (System.nanoTime() - startedNanos) / 1_000_000;
+        return elapsedNanos() / 1_000_000;
+    }
+
+    public long elapsedNanos() {
+        return System.nanoTime() - startedNanos;
     }
 }

@@ -1,6 +1,8 @@
 package ai.dsp.platform.ingest;
 
 import ai.dsp.platform.embed.Embedder;
+import ai.dsp.platform.metrics.PlatformMetrics;
+import ai.dsp.platform.metrics.PlatformMetrics.Stage;
 import ai.dsp.platform.store.Chunk;
 import ai.dsp.platform.store.ChunkStore;
 
@@ -15,19 +17,21 @@ public final class IngestSteps {
     private final Chunker chunker;
     private final Embedder embedder;
     private final ChunkStore store;
+    private final PlatformMetrics metrics;
 
-    public IngestSteps(TikaExtractor extractor, Chunker chunker, Embedder embedder, ChunkStore store) {
+    public IngestSteps(TikaExtractor extractor, Chunker chunker, Embedder embedder, ChunkStore store, PlatformMetrics metrics) {
         this.extractor = extractor;
         this.chunker = chunker;
         this.embedder = embedder;
         this.store = store;
+        this.metrics = metrics;
     }
 
     public IngestJob extract(IngestJob job) {
         long started = System.nanoTime();
         byte[] content = job.content();
         Extraction extraction = extractor.extract(new ByteArrayInputStream(content), job.filename(), content.length);
-        job.extraction(extraction, millisSince(started));
+        job.extraction(extraction, measured(Stage.EXTRACT, started));
         return job;
     }
 
@@ -39,7 +43,7 @@ public final class IngestSteps {
             chunks.add(new Chunk(job.id(), piece.ordinal(), piece.text(), null, piece.startOffset(), piece.endOffset(),
                     piece.headingPath(), job.filename(), job.metadata()));
         }
-        job.chunks(chunks, millisSince(started));
+        job.chunks(chunks, measured(Stage.CHUNK, started));
         return job;
     }
 
@@ -51,7 +55,7 @@ public final class IngestSteps {
         for (int i = 0; i < chunks.size(); i++) {
             embedded.add(chunks.get(i).withVector(vectors.get(i)));
         }
-        job.embedded(embedded, millisSince(started));
+        job.embedded(embedded, measured(Stage.EMBED, started));
         return job;
     }
 
@@ -62,11 +66,14 @@ public final class IngestSteps {
         if (job.previousCollection() != null && !job.previousCollection().equals(job.collection())) {
             store.deleteDocument(job.previousCollection(), job.id());
         }
-        job.stored(millisSince(started));
+        job.stored(measured(Stage.STORE, started));
         return job;
     }
 
-    private static long millisSince(long startedNanos) {
-        return (System.nanoTime() - startedNanos) / 1_000_000;
+    /** Records the stage's time and returns it in milliseconds, for the document's timings. */
+    private long measured(Stage stage, long startedNanos) {
+        long nanos = System.nanoTime() - startedNanos;
+        metrics.stage(stage, nanos);
+        return nanos / 1_000_000;
     }
 }

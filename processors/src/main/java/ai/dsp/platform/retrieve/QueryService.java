@@ -3,6 +3,8 @@ package ai.dsp.platform.retrieve;
 import ai.dsp.platform.answer.Answer;
 import ai.dsp.platform.answer.Answerer;
 import ai.dsp.platform.answer.Source;
+import ai.dsp.platform.metrics.PlatformMetrics;
+import ai.dsp.platform.metrics.PlatformMetrics.Endpoint;
 
 import java.util.List;
 import java.util.stream.IntStream;
@@ -12,15 +14,17 @@ public final class QueryService {
 
     private final Retriever retriever;
     private final Answerer answerer;
+    private final PlatformMetrics metrics;
 
-    public QueryService(Retriever retriever, Answerer answerer) {
+    public QueryService(Retriever retriever, Answerer answerer, PlatformMetrics metrics) {
         this.retriever = retriever;
         this.answerer = answerer;
+        this.metrics = metrics;
     }
 
     public QueryResponse query(RetrieveRequest request) {
         long started = System.nanoTime();
-        RetrieveResponse retrieved = retriever.retrieve(request);
+        RetrieveResponse retrieved = retriever.find(request);
         long retrievedAt = System.nanoTime();
         List<Source> sources = sources(retrieved.results());
         Answer answer = answerer.answer(retrieved.query(), sources);
@@ -28,6 +32,7 @@ public final class QueryService {
         List<QueryResponse.QuerySource> wireSources = sources.stream()
                 .map(s -> new QueryResponse.QuerySource(s.number(), s.documentId(), s.chunkId(), s.filename(), s.text(), s.score()))
                 .toList();
+        metrics.query(Endpoint.QUERY, retrieved.mode(), answeredAt - started, retrieved.results().size());
         return new QueryResponse(answer.text(), answer.citations(), answer.generator(), wireSources,
                 new QueryResponse.Timings(millis(started, retrievedAt), millis(retrievedAt, answeredAt), millis(started, answeredAt)));
     }

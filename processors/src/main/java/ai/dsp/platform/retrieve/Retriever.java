@@ -3,6 +3,8 @@ package ai.dsp.platform.retrieve;
 import ai.dsp.platform.api.BadRequestException;
 import ai.dsp.platform.document.CollectionCatalog;
 import ai.dsp.platform.embed.Embedder;
+import ai.dsp.platform.metrics.PlatformMetrics;
+import ai.dsp.platform.metrics.PlatformMetrics.Endpoint;
 import ai.dsp.platform.store.Chunk;
 import ai.dsp.platform.store.ChunkStore;
 import ai.dsp.platform.store.MetadataFilter;
@@ -13,7 +15,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.stream.IntStream;
 
-/** Hybrid retrieval: BM25 and kNN candidates from the chunk store, fused by reciprocal rank. */
+/**
+ * Hybrid retrieval: BM25 and kNN candidates from the chunk store, fused by reciprocal rank. Each
+ * query's time, empty results, cache use and best dense similarity are measured.
+ */
 public final class Retriever {
 
     public static final int MAX_K = 100;
@@ -25,22 +30,29 @@ public final class Retriever {
     private final RetrievalProperties properties;
     private final ReciprocalRankFusion fusion;
     private final QueryCache cache;
-
-    public Retriever(ChunkStore store, Embedder embedder, CollectionCatalog collections, RetrievalProperties properties) {
-        this(store, embedder, collections, properties, QueryCache.NONE);
-    }
+    private final PlatformMetrics metrics;
 
     public Retriever(ChunkStore store, Embedder embedder, CollectionCatalog collections, RetrievalProperties properties,
-                     QueryCache cache) {
+                     QueryCache cache, PlatformMetrics metrics) {
         this.store = store;
         this.embedder = embedder;
         this.collections = collections;
         this.properties = properties;
         this.fusion = new ReciprocalRankFusion(properties.rrfK());
         this.cache = cache;
+        this.metrics = metrics;
     }
 
+    /** {@code POST /api/v1/retrieve}. */
     public RetrieveResponse retrieve(RetrieveRequest request) {
+        long started = System.nanoTime();
+        RetrieveResponse response = find(request);
+        metrics.query(Endpoint.RETRIEVE, response.mode(), System.nanoTime() - started, response.results().size());
+        return response;
+    }
+
+    /** The ranked chunks of a request, for an endpoint that measures itself ({@link QueryService}). */
+    RetrieveResponse find(RetrieveRequest request) {
         long started = System.nanoTime();
         if (request == null) {
             throw new BadRequestException("request body must be a JSON object with a 'query'");
@@ -54,11 +66,14 @@ public final class Retriever {
                 filters.toString(), query);
         QueryCache.Entry entry = cache.lookup(collection, cacheKey);
         Optional<RetrieveResponse> cached = entry.cached();
+        if (cache != QueryCache.NONE) {
+            metrics.cache(cached.isPresent());
+        }
         if (cached.isPresent()) {
             return cached.get();
         }
 
-        List<RetrievedChunk> results = search(collection, query, mode, k, filters);
+        List<RetrievedChunk> results = search(collection, query, mode, k, filters, true);
         if (request.minScore() != null) {
             results = results.stream().filter(r -> r.score() >= request.minScore()).toList();
         }
@@ -76,20 +91,23 @@ public final class Retriever {
         if (depth < 1) {
             throw new IllegalArgumentException("depth must be positive, was " + depth);
         }
-        return search(collections.requireKnown(collection), requireQuery(query), mode, depth, List.of());
+        return search(collections.requireKnown(collection), requireQuery(query), mode, depth, List.of(), false);
     }
 
-    private List<RetrievedChunk> search(String collection, String query, RetrievalMode mode, int k, List<MetadataFilter> filters) {
+    /** {@code measured}: a user's query, whose best dense similarity is recorded (an evaluation's is not). */
+    private List<RetrievedChunk> search(String collection, String query, RetrievalMode mode, int k, List<MetadataFilter> filters,
+                                        boolean measured) {
         return switch (mode) {
             case KEYWORD -> single(keyword(collection, query, k, filters), true);
-            case DENSE -> single(dense(collection, query, k, filters), false);
-            case HYBRID -> hybrid(collection, query, k, filters);
+            case DENSE -> single(recordTop(measured, mode, dense(collection, query, k, filters)), false);
+            case HYBRID -> hybrid(collection, query, k, filters, measured);
         };
     }
 
-    private List<RetrievedChunk> hybrid(String collection, String query, int k, List<MetadataFilter> filters) {
+    private List<RetrievedChunk> hybrid(String collection, String query, int k, List<MetadataFilter> filters, boolean measured) {
         int candidates = Math.max(k, properties.candidates());
-        return fusion.fuse(keyword(collection, query, candidates, filters), dense(collection, query, candidates, filters), k)
+        List<ScoredChunk> dense = recordTop(measured, RetrievalMode.HYBRID, dense(collection, query, candidates, filters));
+        return fusion.fuse(keyword(collection, query, candidates, filters), dense, k)
                 .stream()
                 .map(f -> toResult(f.chunk(), f.score(), f.keywordRank(), f.denseRank()))
                 .toList();
@@ -101,6 +119,18 @@ public final class Retriever {
 
     private List<ScoredChunk> dense(String collection, String query, int k, List<MetadataFilter> filters) {
         return store.searchVector(new SearchRequest(collection, null, embedder.embedQuery(query), k, filters));
+    }
+
+    private List<ScoredChunk> recordTop(boolean measured, RetrievalMode mode, List<ScoredChunk> denseHits) {
+        if (measured && !denseHits.isEmpty()) {
+            metrics.topSimilarity(mode.wire(), cosine(denseHits.get(0).score()));
+        }
+        return denseHits;
+    }
+
+    /** Both stores score a cosine kNN hit as {@code (1 + cosine) / 2} (Lucene's COSINE, Elasticsearch's cosine). */
+    static double cosine(double vectorScore) {
+        return 2 * vectorScore - 1;
     }
 
     private static List<RetrievedChunk> single(List<ScoredChunk> hits, boolean keyword) {

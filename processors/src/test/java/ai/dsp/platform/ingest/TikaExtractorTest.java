@@ -40,7 +40,7 @@ import org.springframework.util.unit.DataSize;
 
 class TikaExtractorTest {
 
-    private static final Path CACM = Path.of("/work/shared/datasets/cacm/docs/CACM-1410.html");
+    private static final Path CACM = Path.of("..", "datasets", "cacm", "docs", "CACM-1410.html");
 
     private static TikaExtractor extractor;
 

@@ -4,6 +4,8 @@ import ai.dsp.platform.document.DocumentRegistry;
 import ai.dsp.platform.document.elasticsearch.ElasticsearchDocumentRegistry;
 import ai.dsp.platform.embed.Embedder;
 import ai.dsp.platform.embed.MiniLmEmbeddingModel;
+import ai.dsp.platform.metrics.MeteredChunkStore;
+import ai.dsp.platform.metrics.PlatformMetrics;
 import ai.dsp.platform.retrieve.InvalidatingChunkStore;
 import ai.dsp.platform.retrieve.QueryCache;
 import ai.dsp.platform.store.ChunkStore;
@@ -65,9 +67,10 @@ public class ElasticsearchConfiguration {
 
     @Bean(destroyMethod = "close")
     ChunkStore chunkStore(ElasticsearchClient client, ProducerTemplate camel, ElasticsearchProperties properties,
-                          Embedder embedder, QueryCache cache) {
-        return new InvalidatingChunkStore(new ElasticsearchChunkStore(client, camel, COMPONENT, properties,
-                new EmbeddingSpace(MiniLmEmbeddingModel.NAME, embedder.dimensions()), embedder::embedAll), cache);
+                          Embedder embedder, QueryCache cache, PlatformMetrics metrics) {
+        return new MeteredChunkStore(new InvalidatingChunkStore(new ElasticsearchChunkStore(client, camel, COMPONENT, properties,
+                new EmbeddingSpace(MiniLmEmbeddingModel.NAME, embedder.dimensions()), embedder::embedAll), cache),
+                metrics, "elasticsearch");
     }
 
     @Bean(destroyMethod = "close")

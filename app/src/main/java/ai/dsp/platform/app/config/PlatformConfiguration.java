@@ -19,6 +19,9 @@ import ai.dsp.platform.ingest.InboxFiles;
 import ai.dsp.platform.ingest.IngestSteps;
 import ai.dsp.platform.ingest.TikaExtractor;
 import ai.dsp.platform.lucene.LuceneProperties;
+import ai.dsp.platform.metrics.MeteredChunkStore;
+import ai.dsp.platform.metrics.MetricsProperties;
+import ai.dsp.platform.metrics.PlatformMetrics;
 import ai.dsp.platform.retrieve.InvalidatingChunkStore;
 import ai.dsp.platform.retrieve.QueryCache;
 import ai.dsp.platform.retrieve.QueryService;
@@ -28,6 +31,7 @@ import ai.dsp.platform.store.ChunkStore;
 import ai.dsp.platform.store.lucene.LuceneChunkStore;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.HuggingFaceTokenCountEstimator;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -59,16 +63,24 @@ public class PlatformConfiguration {
         return new MiniLmEmbeddingModel(pool, properties.intraOpThreads());
     }
 
+    /** The domain metrics (docs/OPERATIONS.md), on the registry /metrics and /actuator/prometheus serve. */
     @Bean
-    Embedder embedder(EmbeddingModel embeddingModel, EmbeddingProperties properties) {
-        return new Embedder(embeddingModel, properties.batchSize());
+    PlatformMetrics platformMetrics(MeterRegistry registry, MetricsProperties properties) {
+        return new PlatformMetrics(registry, properties);
+    }
+
+    @Bean
+    Embedder embedder(EmbeddingModel embeddingModel, EmbeddingProperties properties, PlatformMetrics metrics) {
+        return new Embedder(embeddingModel, properties.batchSize(), metrics);
     }
 
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(name = "dsp.store.type", havingValue = "lucene", matchIfMissing = true)
-    ChunkStore chunkStore(PlatformProperties properties, LuceneProperties lucene, Embedder embedder, QueryCache cache) {
-        return new InvalidatingChunkStore(
-                new LuceneChunkStore(properties.dataDir().resolve("index"), embedder.dimensions(), lucene.commitInterval()), cache);
+    ChunkStore chunkStore(PlatformProperties properties, LuceneProperties lucene, Embedder embedder, QueryCache cache,
+                          PlatformMetrics metrics) {
+        return new MeteredChunkStore(new InvalidatingChunkStore(
+                new LuceneChunkStore(properties.dataDir().resolve("index"), embedder.dimensions(), lucene.commitInterval()), cache),
+                metrics, "lucene");
     }
 
     @Bean(destroyMethod = "close")
@@ -93,13 +105,13 @@ public class PlatformConfiguration {
     }
 
     @Bean
-    IngestSteps ingestSteps(TikaExtractor extractor, Chunker chunker, Embedder embedder, ChunkStore store) {
-        return new IngestSteps(extractor, chunker, embedder, store);
+    IngestSteps ingestSteps(TikaExtractor extractor, Chunker chunker, Embedder embedder, ChunkStore store, PlatformMetrics metrics) {
+        return new IngestSteps(extractor, chunker, embedder, store, metrics);
     }
 
     @Bean
-    DocumentService documentService(DocumentRegistry registry, ChunkStore store) {
-        return new DocumentService(registry, store, Clock.systemUTC());
+    DocumentService documentService(DocumentRegistry registry, ChunkStore store, PlatformMetrics metrics) {
+        return new DocumentService(registry, store, Clock.systemUTC(), metrics);
     }
 
     @Bean
@@ -114,8 +126,8 @@ public class PlatformConfiguration {
 
     @Bean
     Retriever retriever(ChunkStore store, Embedder embedder, CollectionCatalog catalog, RetrievalProperties properties,
-                        QueryCache cache) {
-        return new Retriever(store, embedder, catalog, properties, cache);
+                        QueryCache cache, PlatformMetrics metrics) {
+        return new Retriever(store, embedder, catalog, properties, cache, metrics);
     }
 
     /** An OpenAI-compatible endpoint when one is configured, else extractive answers that need no LLM. */
@@ -125,7 +137,7 @@ public class PlatformConfiguration {
     }
 
     @Bean
-    QueryService queryService(Retriever retriever, Answerer answerer) {
-        return new QueryService(retriever, answerer);
+    QueryService queryService(Retriever retriever, Answerer answerer, PlatformMetrics metrics) {
+        return new QueryService(retriever, answerer, metrics);
     }
 }

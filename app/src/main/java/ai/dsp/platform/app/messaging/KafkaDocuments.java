@@ -2,6 +2,7 @@ package ai.dsp.platform.app.messaging;
 
 import ai.dsp.platform.ingest.IngestJob;
 import ai.dsp.platform.ingest.MessageIntake;
+import ai.dsp.platform.metrics.PlatformMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -28,9 +29,11 @@ public class KafkaDocuments {
     static final String ORIGINAL_OFFSET = "dsp.original.offset";
 
     private final MessageIntake intake;
+    private final PlatformMetrics metrics;
 
-    public KafkaDocuments(MessageIntake intake) {
+    public KafkaDocuments(MessageIntake intake, PlatformMetrics metrics) {
         this.intake = intake;
+        this.metrics = metrics;
     }
 
     /** What the dead letter needs of the record, and the handle that commits its offset. */
@@ -58,6 +61,9 @@ public class KafkaDocuments {
             throw new IllegalStateException("no Kafka record to commit on this exchange");
         }
         record.commit().commit();
+        if (exchange.getProperty(DEAD_LETTERING) != null) {
+            metrics.deadLetter(record.topic());
+        }
     }
 
     /** The raw record again, with why it failed and where it came from in headers. */

@@ -1,0 +1,187 @@
+package ai.dsp.platform.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Every domain metric of the platform, named {@code dsp_<area>_<what>_<unit>} in Prometheus
+ * (Micrometer adds {@code _total}, {@code _seconds} and the base unit). docs/OPERATIONS.md has the
+ * table an operator reads; a test keeps the two in step. Labels are bounded: sources are kinds
+ * ({@code inbox}, {@code api}, {@code kafka}, {@code eval}), collections are capped by
+ * {@link MetricsProperties#maxCollections()}, never a document id or a query text.
+ */
+public final class PlatformMetrics {
+
+    public static final String INGEST_DOCUMENTS = "dsp.ingest.documents";
+    public static final String INGEST_CHUNKS = "dsp.ingest.chunks";
+    public static final String INGEST_STAGE_DURATION = "dsp.ingest.stage.duration";
+    public static final String INGEST_DOCUMENT_DURATION = "dsp.ingest.document.duration";
+    public static final String EMBEDDING_TEXTS = "dsp.embedding.texts";
+    public static final String EMBEDDING_BATCH_SIZE = "dsp.embedding.batch.size";
+    public static final String EMBEDDING_BATCH_DURATION = "dsp.embedding.batch.duration";
+    public static final String QUERY_DURATION = "dsp.query.duration";
+    public static final String RETRIEVAL_EMPTY_RESULTS = "dsp.retrieval.empty.results";
+    public static final String RETRIEVAL_TOP_SIMILARITY = "dsp.retrieval.top.similarity";
+    public static final String CACHE_REQUESTS = "dsp.cache.requests";
+    public static final String STORE_OPERATION_DURATION = "dsp.store.operation.duration";
+    public static final String STORE_ERRORS = "dsp.store.errors";
+    public static final String STORE_UP = "dsp.store.up";
+    public static final String KAFKA_DEAD_LETTERS = "dsp.kafka.dead.letters";
+    public static final String KAFKA_CONSUMER_LAG = "dsp.kafka.consumer.lag";
+
+    /** Buckets at the seed's thresholds (0.5 s and 2 s) and around them. */
+    private static final Duration[] QUERY_BUCKETS = durations(5, 10, 25, 50, 100, 250, 500, 1_000, 2_000, 5_000, 10_000);
+    private static final Duration[] STAGE_BUCKETS = durations(5, 10, 50, 100, 250, 500, 1_000, 2_000, 5_000, 10_000, 30_000, 60_000);
+    private static final double[] SIMILARITY_BUCKETS = {0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0};
+    private static final double[] BATCH_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128};
+
+    /** What became of a document that reached the pipeline. */
+    public enum Outcome { INDEXED, FAILED, UNCHANGED }
+
+    public enum Stage { EXTRACT, CHUNK, EMBED, STORE }
+
+    /** What a text is embedded for. */
+    public enum Use { PASSAGE, QUERY }
+
+    public enum Endpoint { RETRIEVE, QUERY }
+
+    private final MeterRegistry registry;
+    private final BoundedLabel collections;
+    private final Map<String, AtomicLong> storeUp = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> kafkaLag = new ConcurrentHashMap<>();
+
+    public PlatformMetrics(MeterRegistry registry, MetricsProperties properties) {
+        this.registry = registry;
+        this.collections = new BoundedLabel(properties.maxCollections());
+    }
+
+    /** Metrics that go nowhere, for tools and tests that do not look at them. */
+    public static PlatformMetrics discarding() {
+        return new PlatformMetrics(new CompositeMeterRegistry(), new MetricsProperties(null));
+    }
+
+    /** A document's outcome; {@code source} is the job's source ({@code kafka:topic}, {@code inbox:path}), reduced to its kind. */
+    public void document(String source, String collection, Outcome outcome, int chunks, long durationNanos) {
+        String kind = sourceKind(source);
+        String coll = collections.value(collection);
+        Counter.builder(INGEST_DOCUMENTS).description("Documents that reached the pipeline, by outcome")
+                .tags("source", kind, "collection", coll, "outcome", wire(outcome))
+                .register(registry).increment();
+        if (outcome == Outcome.INDEXED) {
+            Counter.builder(INGEST_CHUNKS).description("Chunks stored").tags("collection", coll)
+                    .register(registry).increment(chunks);
+            Timer.builder(INGEST_DOCUMENT_DURATION).description("Time from a document's arrival in the pipeline to its indexed status")
+                    .serviceLevelObjectives(STAGE_BUCKETS).tags("source", kind)
+                    .register(registry).record(durationNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    public void stage(Stage stage, long nanos) {
+        Timer.builder(INGEST_STAGE_DURATION).description("Time a document spends in each ingestion stage")
+                .serviceLevelObjectives(STAGE_BUCKETS).tags("stage", wire(stage))
+                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** One call of the embedding model over {@code texts} texts. */
+    public void embedded(Use use, int texts, long nanos) {
+        Counter.builder(EMBEDDING_TEXTS).description("Texts embedded").tags("use", wire(use))
+                .register(registry).increment(texts);
+        DistributionSummary.builder(EMBEDDING_BATCH_SIZE).description("Texts per call of the embedding model")
+                .baseUnit("texts").serviceLevelObjectives(BATCH_BUCKETS).tags("use", wire(use))
+                .register(registry).record(texts);
+        Timer.builder(EMBEDDING_BATCH_DURATION).description("Time of one call of the embedding model")
+                .serviceLevelObjectives(QUERY_BUCKETS).tags("use", wire(use))
+                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A query answered (also from the cache); an empty result list is counted apart. */
+    public void query(Endpoint endpoint, String mode, long nanos, int results) {
+        Timer.builder(QUERY_DURATION).description("Time to answer a query, by endpoint and retrieval mode")
+                .serviceLevelObjectives(QUERY_BUCKETS).tags("endpoint", wire(endpoint), "mode", mode)
+                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+        if (results == 0) {
+            Counter.builder(RETRIEVAL_EMPTY_RESULTS).description("Queries that found nothing")
+                    .tags("endpoint", wire(endpoint), "mode", mode).register(registry).increment();
+        }
+    }
+
+    /** The cosine similarity of the best dense hit of a query (not a fused score: RRF scores are no similarities). */
+    public void topSimilarity(String mode, double cosine) {
+        DistributionSummary.builder(RETRIEVAL_TOP_SIMILARITY).description("Cosine similarity of each query's best dense hit")
+                .baseUnit("ratio").serviceLevelObjectives(SIMILARITY_BUCKETS).tags("mode", mode)
+                .register(registry).record(cosine);
+    }
+
+    public void cache(boolean hit) {
+        Counter.builder(CACHE_REQUESTS).description("Query-cache lookups").tags("result", hit ? "hit" : "miss")
+                .register(registry).increment();
+    }
+
+    public void storeOperation(String store, String operation, long nanos) {
+        Timer.builder(STORE_OPERATION_DURATION).description("Time of chunk-store operations")
+                .serviceLevelObjectives(QUERY_BUCKETS).tags("store", store, "operation", operation)
+                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** {@code error}: {@code unavailable} (retried later), {@code rejected} (the document fails) or {@code other}. */
+    public void storeError(String store, String operation, String error) {
+        Counter.builder(STORE_ERRORS).description("Chunk-store operations that failed")
+                .tags("store", store, "operation", operation, "error", error).register(registry).increment();
+    }
+
+    /** The last health probe of the store: 1 up, 0 down. */
+    public void storeUp(String store, boolean up) {
+        storeUp.computeIfAbsent(store, s -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.builder(STORE_UP, value, AtomicLong::get).description("1 when the last health probe of the store succeeded")
+                    .tags("store", s).register(registry);
+            return value;
+        }).set(up ? 1 : 0);
+    }
+
+    public void deadLetter(String topic) {
+        Counter.builder(KAFKA_DEAD_LETTERS).description("Records written to the dead-letter topic")
+                .tags("topic", topic).register(registry).increment();
+    }
+
+    /** Records of {@code topic} the consumer group has not committed yet, summed over partitions. */
+    public void kafkaLag(String topic, String group, long records) {
+        kafkaLag.computeIfAbsent(topic + "\u0000" + group, key -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.builder(KAFKA_CONSUMER_LAG, value, AtomicLong::get).description("Records not yet committed by the consumer group")
+                    .baseUnit("records").tags("topic", topic, "group", group).register(registry);
+            return value;
+        }).set(records);
+    }
+
+    static String sourceKind(String source) {
+        if (source == null || source.isBlank()) {
+            return BoundedLabel.NONE;
+        }
+        int colon = source.indexOf(':');
+        return (colon < 0 ? source : source.substring(0, colon)).toLowerCase(Locale.ROOT);
+    }
+
+    private static String wire(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static Duration[] durations(long... millis) {
+        Duration[] result = new Duration[millis.length];
+        for (int i = 0; i < millis.length; i++) {
+            result[i] = Duration.ofMillis(millis[i]);
+        }
+        return result;
+    }
+}
