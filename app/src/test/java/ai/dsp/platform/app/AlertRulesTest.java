@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AlertRulesTest {
 
-    static final Path DOCKER = Path.of("..", "docker").toAbsolutePath().normalize();
+    static final Path DOCKER = Path.of("docker").toAbsolutePath().normalize();
 
     @Test
     void theRulesLoad() throws Exception {

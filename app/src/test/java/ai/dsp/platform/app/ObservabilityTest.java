@@ -37,7 +37,7 @@ import static org.awaitility.Awaitility.await;
 class ObservabilityTest {
 
     private static final Path DASHBOARDS = AlertRulesTest.DOCKER.resolve("grafana/dashboards");
-    private static final Path OPERATIONS = Path.of("..", "docs", "OPERATIONS.md");
+    private static final Path OPERATIONS = Path.of("docs", "OPERATIONS.md");
     private static final int DOCUMENTS = 20;
     private static final List<String> QUESTIONS = List.of("time sharing systems", "compiler optimization",
             "matrix inversion", "sorting algorithms", "programming languages");

@@ -17,7 +17,7 @@ import java.util.List;
 /** Real PDF and DOCX files made with PDFBox and POI, and copies of CACM documents. */
 final class TestFiles {
 
-    static final Path CACM = Path.of("..", "datasets", "cacm", "docs").toAbsolutePath().normalize();
+    static final Path CACM = Path.of("datasets", "cacm", "docs").toAbsolutePath().normalize();
 
     private TestFiles() {
     }

@@ -90,6 +90,8 @@ public class KafkaLag implements AutoCloseable {
             admin = Admin.create(Map.of(
                     AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
                     AdminClientConfig.CLIENT_ID_CONFIG, "dsp-lag-probe",
+                    // a probe gives up after one call timeout; the next probe tries again
+                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(CALL_TIMEOUT_SECONDS),
                     AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(CALL_TIMEOUT_SECONDS)));
         }
         return admin;
