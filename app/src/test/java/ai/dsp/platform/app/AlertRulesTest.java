@@ -83,9 +83,13 @@ class AlertRulesTest {
         assertThat(firing).as("cases name only existing alerts").isSubsetOf(alerts);
     }
 
-    @SuppressWarnings("unchecked")
     private static Map<String, Object> yaml(String file) throws IOException {
-        return (Map<String, Object>) new Yaml().load(Files.readString(DOCKER.resolve(file)));
+        return yaml(DOCKER.resolve(file));
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> yaml(Path file) throws IOException {
+        return (Map<String, Object>) new Yaml().load(Files.readString(file));
     }
 
     record Result(int exitCode, String output) {

@@ -3,6 +3,7 @@ package ai.dsp.platform.metrics;
 import ai.dsp.platform.store.Chunk;
 import ai.dsp.platform.store.ChunkStore;
 import ai.dsp.platform.store.ChunksRejectedException;
+import ai.dsp.platform.store.ForwardingChunkStore;
 import ai.dsp.platform.store.ScoredChunk;
 import ai.dsp.platform.store.SearchRequest;
 import ai.dsp.platform.store.StoreUnavailableException;
@@ -11,15 +12,14 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /** A chunk store whose writes and searches are timed and whose failures are counted, by store and operation. */
-public final class MeteredChunkStore implements ChunkStore {
+public final class MeteredChunkStore extends ForwardingChunkStore {
 
-    private final ChunkStore store;
     private final PlatformMetrics metrics;
     private final String name;
 
     /** {@code name}: the store's kind as a label ({@code lucene}, {@code elasticsearch}). */
     public MeteredChunkStore(ChunkStore store, PlatformMetrics metrics, String name) {
-        this.store = store;
+        super(store);
         this.metrics = metrics;
         this.name = name;
     }
@@ -50,27 +50,12 @@ public final class MeteredChunkStore implements ChunkStore {
         return measured("search_vector", () -> store.searchVector(request));
     }
 
-    @Override
-    public long countChunks(String collection) {
-        return store.countChunks(collection);
-    }
-
-    @Override
-    public List<String> collections() {
-        return store.collections();
-    }
-
     /** Also sets {@code dsp_store_up}: every health check (the probe's, /health's) is a reading. */
     @Override
     public boolean healthy() {
         boolean healthy = store.healthy();
         metrics.storeUp(name, healthy);
         return healthy;
-    }
-
-    @Override
-    public void close() {
-        store.close();
     }
 
     private <T> T measured(String operation, Supplier<T> call) {

@@ -43,7 +43,12 @@ public final class PlatformMetrics {
     /** Buckets at the seed's thresholds (0.5 s and 2 s) and around them. */
     private static final Duration[] QUERY_BUCKETS = durations(5, 10, 25, 50, 100, 250, 500, 1_000, 2_000, 5_000, 10_000);
     private static final Duration[] STAGE_BUCKETS = durations(5, 10, 50, 100, 250, 500, 1_000, 2_000, 5_000, 10_000, 30_000, 60_000);
-    private static final double[] SIMILARITY_BUCKETS = {0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0};
+    /**
+     * In percent, not as a 0..1 ratio: Micrometer rounds a summary's value up to a whole number
+     * before choosing its bucket, which keeps whole-number bounds exact and would put every ratio
+     * in one bucket. 70 is the seed's 0.7 threshold.
+     */
+    private static final double[] SIMILARITY_BUCKETS = {30, 40, 50, 60, 70, 80, 90, 100};
     private static final double[] BATCH_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128};
 
     /** What became of a document that reached the pipeline. */
@@ -118,9 +123,9 @@ public final class PlatformMetrics {
 
     /** The cosine similarity of the best dense hit of a query (not a fused score: RRF scores are no similarities). */
     public void topSimilarity(String mode, double cosine) {
-        DistributionSummary.builder(RETRIEVAL_TOP_SIMILARITY).description("Cosine similarity of each query's best dense hit")
-                .baseUnit("ratio").serviceLevelObjectives(SIMILARITY_BUCKETS).tags("mode", mode)
-                .register(registry).record(cosine);
+        DistributionSummary.builder(RETRIEVAL_TOP_SIMILARITY).description("Cosine similarity of each query's best dense hit, in percent")
+                .baseUnit("percent").serviceLevelObjectives(SIMILARITY_BUCKETS).tags("mode", mode)
+                .register(registry).record(100 * cosine);
     }
 
     public void cache(boolean hit) {
@@ -151,8 +156,20 @@ public final class PlatformMetrics {
     }
 
     public void deadLetter(String topic) {
-        Counter.builder(KAFKA_DEAD_LETTERS).description("Records written to the dead-letter topic")
-                .tags("topic", topic).register(registry).increment();
+        deadLetters(topic).increment();
+    }
+
+    /**
+     * Shows the dead-letter counter of {@code topic} at 0 before the first dead letter, so that
+     * {@code increase()} in an alert sees that first one too.
+     */
+    public void expectDeadLetters(String topic) {
+        deadLetters(topic);
+    }
+
+    private Counter deadLetters(String topic) {
+        return Counter.builder(KAFKA_DEAD_LETTERS).description("Records written to the dead-letter topic")
+                .tags("topic", topic).register(registry);
     }
 
     /** Records of {@code topic} the consumer group has not committed yet, summed over partitions. */

@@ -2,8 +2,7 @@ package ai.dsp.platform.retrieve;
 
 import ai.dsp.platform.store.Chunk;
 import ai.dsp.platform.store.ChunkStore;
-import ai.dsp.platform.store.ScoredChunk;
-import ai.dsp.platform.store.SearchRequest;
+import ai.dsp.platform.store.ForwardingChunkStore;
 
 import java.util.List;
 
@@ -12,13 +11,12 @@ import java.util.List;
  * it returns, so a document that is {@code indexed} (or deleted) is never answered from a result
  * cached before it. The events invalidate too, but they travel asynchronously.
  */
-public final class InvalidatingChunkStore implements ChunkStore {
+public final class InvalidatingChunkStore extends ForwardingChunkStore {
 
-    private final ChunkStore store;
     private final QueryCache cache;
 
     public InvalidatingChunkStore(ChunkStore store, QueryCache cache) {
-        this.store = store;
+        super(store);
         this.cache = cache;
     }
 
@@ -39,35 +37,5 @@ public final class InvalidatingChunkStore implements ChunkStore {
         } finally {
             cache.invalidate(collection);
         }
-    }
-
-    @Override
-    public List<ScoredChunk> searchKeyword(SearchRequest request) {
-        return store.searchKeyword(request);
-    }
-
-    @Override
-    public List<ScoredChunk> searchVector(SearchRequest request) {
-        return store.searchVector(request);
-    }
-
-    @Override
-    public long countChunks(String collection) {
-        return store.countChunks(collection);
-    }
-
-    @Override
-    public List<String> collections() {
-        return store.collections();
-    }
-
-    @Override
-    public boolean healthy() {
-        return store.healthy();
-    }
-
-    @Override
-    public void close() {
-        store.close();
     }
 }

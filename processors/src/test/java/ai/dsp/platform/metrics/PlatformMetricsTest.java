@@ -2,9 +2,14 @@ package ai.dsp.platform.metrics;
 
 import ai.dsp.platform.metrics.PlatformMetrics.Outcome;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
 import org.junit.jupiter.api.Test;
 
+import java.util.Map;
+import java.util.TreeMap;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 class PlatformMetricsTest {
 
@@ -66,6 +71,21 @@ class PlatformMetricsTest {
 
         assertThat(registry.get(PlatformMetrics.STORE_UP).tag("store", "lucene").gauge().value()).isZero();
         assertThat(registry.get(PlatformMetrics.KAFKA_CONSUMER_LAG).tags("topic", "docs", "group", "ingest").gauge().value()).isEqualTo(3);
+    }
+
+    /** Micrometer rounds a summary's value up to a whole number before bucketing: percent keeps the 70 bound exact. */
+    @Test
+    void topSimilarityLandsInTheBucketOfItsPercent() {
+        metrics.topSimilarity("dense", 0.655);
+        metrics.topSimilarity("dense", 0.701);
+
+        var summary = registry.get(PlatformMetrics.RETRIEVAL_TOP_SIMILARITY).tag("mode", "dense").summary();
+        Map<Double, Double> buckets = new TreeMap<>();
+        for (CountAtBucket bucket : summary.takeSnapshot().histogramCounts()) {
+            buckets.put(bucket.bucket(), bucket.count());
+        }
+        assertThat(buckets).containsEntry(60.0, 0.0).containsEntry(70.0, 1.0).containsEntry(80.0, 2.0);
+        assertThat(summary.mean()).isCloseTo(67.8, within(1e-9));
     }
 
     private double documents(String collection, String outcome) {

@@ -7,6 +7,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,9 +32,13 @@ public class KafkaDocuments {
     private final MessageIntake intake;
     private final PlatformMetrics metrics;
 
-    public KafkaDocuments(MessageIntake intake, PlatformMetrics metrics) {
+    public KafkaDocuments(MessageIntake intake, PlatformMetrics metrics,
+                          @Value("${dsp.kafka.enabled:false}") boolean kafka, @Value("${dsp.kafka.documents-topic}") String topic) {
         this.intake = intake;
         this.metrics = metrics;
+        if (kafka) {
+            metrics.expectDeadLetters(topic);
+        }
     }
 
     /** What the dead letter needs of the record, and the handle that commits its offset. */
