@@ -64,7 +64,13 @@ final class AppHarness implements AutoCloseable {
     }
 
     Reply get(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).GET().build());
+        return getWithHeaders(path, Map.of());
+    }
+
+    Reply getWithHeaders(String path, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).GET();
+        headers.forEach(request::header);
+        return send(request.build());
     }
 
     /** A GET whose body is not JSON (the metrics scrape): status, body and headers as they came. */

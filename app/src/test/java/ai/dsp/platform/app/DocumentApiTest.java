@@ -122,6 +122,24 @@ class DocumentApiTest {
         assertThat(reply.body().get("results").isArray()).isTrue();
     }
 
+    /** A response carries the headers the platform sets, never the caller's credentials or parameters. */
+    @Test
+    void requestHeadersAreNotEchoedInResponses() {
+        Map<String, String> sent = Map.of("Authorization", "Bearer caller-secret", "Cookie", "session=caller-secret",
+                "X-Request-Id", "trace-87654321", "X-Custom", "caller-value");
+        for (AppHarness.Reply reply : List.of(
+                app.postRaw("/api/v1/retrieve", "{\"query\":\"pumps\"}", sent),
+                app.postRaw("/api/v1/retrieve", "{\"query\":\"\"}", sent),
+                app.getWithHeaders("/api/v1/documents?collection=default&limit=5", sent),
+                app.getWithHeaders("/health", sent))) {
+            assertThat(reply.headers().keySet()).map(String::toLowerCase)
+                    .doesNotContain("authorization", "cookie", "x-custom", "user-agent", "collection", "limit")
+                    .contains("x-request-id", "content-type");
+            assertThat(reply.headers().get("X-Request-Id")).containsExactly("trace-87654321");
+            assertThat(reply.headers().toString()).doesNotContain("caller-secret");
+        }
+    }
+
     /** Waits on the documents' own status: other tests' queue traffic cannot satisfy it. */
     private static void awaitIndexed(AppHarness.Reply accepted) {
         accepted.body().get("documents").forEach(doc -> await().atMost(Duration.ofSeconds(60)).until(() ->

@@ -8,9 +8,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.CopyOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,6 +48,9 @@ public final class ElasticsearchServer implements AutoCloseable {
     private static final SharedServer<ElasticsearchServer> SHARED =
             new SharedServer<>("Elasticsearch", ElasticsearchServer::new, ElasticsearchServer::start);
 
+    /** The distribution's copy for a root run from a private folder, made once per JVM. */
+    private static Path reachableCopy;
+
     private final Path home;
     private final Path workDir;
     private final Path consoleLog;
@@ -63,7 +69,7 @@ public final class ElasticsearchServer implements AutoCloseable {
 
     /** A node from the distribution unpacked at {@code home}; call {@link #start()}. */
     public ElasticsearchServer(Path home) {
-        this.home = requireDistribution(home.toAbsolutePath());
+        this.home = reachableByTheNode(requireDistribution(home.toAbsolutePath()));
         int[] ports = ChildProcess.freeLoopbackPorts(2);
         this.httpPort = ports[0];
         this.transportPort = ports[1];
@@ -222,18 +228,57 @@ public final class ElasticsearchServer implements AutoCloseable {
         return home;
     }
 
+    /**
+     * Root runs the node as an unprivileged user (Elasticsearch refuses root), who must reach the
+     * distribution. A checkout under a private folder ({@code /root}, a {@code mktemp -d}, a
+     * Debian 12 home) is out of that user's reach, so the node then runs from one copy in the
+     * world-traversable temp folder, removed when the JVM exits.
+     */
+    private static synchronized Path reachableByTheNode(Path home) {
+        if (!runningAsRoot() || traversableByOthers(home.getParent())) {
+            return home;
+        }
+        if (reachableCopy == null) {
+            try {
+                Path folder = Files.createTempDirectory("dsp-elasticsearch-dist-");
+                Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxr-xr-x"));
+                Path copy = folder.resolve(home.getFileName().toString());
+                copyTree(home, copy, StandardCopyOption.COPY_ATTRIBUTES);
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> ChildProcess.deleteRecursively(folder),
+                        "elasticsearch-distribution-cleanup"));
+                reachableCopy = copy;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot copy the Elasticsearch distribution where its user can read it", e);
+            }
+        }
+        return reachableCopy;
+    }
+
+    private static boolean traversableByOthers(Path folder) {
+        try {
+            for (Path dir = folder; dir != null; dir = dir.getParent()) {
+                if (!Files.getPosixFilePermissions(dir).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static boolean runningAsRoot() {
         return new UnixSystem().getUid() == 0;
     }
 
-    private static void copyTree(Path source, Path target) throws IOException {
+    private static void copyTree(Path source, Path target, CopyOption... options) throws IOException {
         try (Stream<Path> paths = Files.walk(source)) {
             for (Path path : (Iterable<Path>) paths::iterator) {
                 Path copy = target.resolve(source.relativize(path).toString());
                 if (Files.isDirectory(path)) {
                     Files.createDirectories(copy);
                 } else {
-                    Files.copy(path, copy);
+                    Files.copy(path, copy, options);
                 }
             }
         }
