@@ -124,6 +124,8 @@ class ObservabilityTest {
         assertThat(scrape.value("dsp_retrieval_top_similarity_percent_bucket", "mode=\"dense\"", "le=\"30.0\""))
                 .isLessThan(QUESTIONS.size());
         assertThat(scrape.value("dsp_store_up", "store=\"lucene\"")).isEqualTo(1);
+        assertThat(scrape.value("camel_exchanges_total", "routeId=\"store-probe\"")).as("the probe runs every second").isPositive();
+        assertThat(metrics).doesNotContain("camel_exchange_event_notifier");
         assertThat(scrape.value("http_server_requests_seconds_count", "uri=\"/api/v1/documents/{id}\"", "status=\"404\"")).isEqualTo(1);
         // bounded labels: no document id, file name or query text becomes a label value
         assertThat(metrics).doesNotContain("CACM-14", NOTHING, "time sharing", "no-such-document");

@@ -32,6 +32,7 @@ import ai.dsp.platform.store.lucene.LuceneChunkStore;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.HuggingFaceTokenCountEstimator;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -67,6 +68,17 @@ public class PlatformConfiguration {
     @Bean
     PlatformMetrics platformMetrics(MeterRegistry registry, MetricsProperties properties) {
         return new PlatformMetrics(registry, properties);
+    }
+
+    /**
+     * Camel's exchange event notifier times exchanges per endpoint, tagged with a route id, but an
+     * exchange sent from code (ProducerTemplate: the Elasticsearch store, eval) has none, and
+     * Prometheus refuses one name with two tag sets: whichever came second was dropped with a
+     * warning. The route policy's per-route timers and the in-flight gauges cover what it told.
+     */
+    @Bean
+    MeterFilter withoutCamelEndpointTimers() {
+        return MeterFilter.denyNameStartsWith("camel.exchange.event.notifier");
     }
 
     @Bean
