@@ -1,0 +1,55 @@
+package ai.dsp.platform.auth;
+
+import jakarta.validation.constraints.Pattern;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The JWT service and the guard in front of every endpoint.
+ *
+ * @param enabled         false switches authentication off (tests and benchmarks only; never in production)
+ * @param issuer          {@code iss} of every token, required on every token received
+ * @param audience        {@code aud} of every token, required on every token received
+ * @param algorithm       RS256 or ES256 (keys made at first start in {@code stateDir}) or HS256
+ *                        with {@code hmacSecret} (the seed's gateway-coupled deployments)
+ * @param hmacSecret      the HS256 key, at least 32 bytes, from the environment ({@code JWT_SECRET_KEY})
+ * @param accessTokenTtl  lifetime of an access token unless its claims carry {@code exp_hours}
+ * @param refreshTokenTtl lifetime of a refresh token
+ * @param clockSkew       tolerated clock difference when checking {@code exp}, {@code nbf} and {@code iat}; at most 30 s
+ * @param usersFile       users in the seed's users.yaml format, reloaded on change
+ * @param stateDir        signing keys and, without a users file, the generated users file and initial admin password
+ * @param metricsPublic   whether {@code /metrics} and {@code /actuator/prometheus} answer without a token
+ */
+@Validated
+@ConfigurationProperties("dsp.auth")
+public record AuthProperties(Boolean enabled, String issuer, String audience,
+                             @Pattern(regexp = "RS256|ES256|HS256") String algorithm, String hmacSecret,
+                             Duration accessTokenTtl, Duration refreshTokenTtl, Duration clockSkew,
+                             Path usersFile, Path stateDir, Boolean metricsPublic) {
+
+    public static final Duration MAX_CLOCK_SKEW = Duration.ofSeconds(30);
+
+    public AuthProperties {
+        enabled = enabled == null || enabled;
+        issuer = blank(issuer) ? "dsp-ai-platform" : issuer;
+        audience = blank(audience) ? "dsp-ai-platform" : audience;
+        algorithm = blank(algorithm) ? "RS256" : algorithm;
+        hmacSecret = blank(hmacSecret) ? null : hmacSecret;
+        accessTokenTtl = accessTokenTtl == null ? Duration.ofHours(1) : accessTokenTtl;
+        refreshTokenTtl = refreshTokenTtl == null ? Duration.ofDays(30) : refreshTokenTtl;
+        clockSkew = clockSkew == null ? MAX_CLOCK_SKEW : clockSkew;
+        if (clockSkew.isNegative() || clockSkew.compareTo(MAX_CLOCK_SKEW) > 0) {
+            throw new IllegalArgumentException("dsp.auth.clock-skew must be between 0 and 30s, was " + clockSkew);
+        }
+        usersFile = usersFile == null ? Path.of("config", "users.yaml") : usersFile;
+        stateDir = stateDir == null ? Path.of("data", "auth") : stateDir;
+        metricsPublic = metricsPublic == null || metricsPublic;
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+}

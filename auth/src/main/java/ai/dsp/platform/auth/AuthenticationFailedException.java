@@ -1,0 +1,9 @@
+package ai.dsp.platform.auth;
+
+/** Wrong credentials. One message for an unknown user and a wrong password, as the seed answers. */
+public class AuthenticationFailedException extends RuntimeException {
+
+    public AuthenticationFailedException() {
+        super("Invalid username or password");
+    }
+}

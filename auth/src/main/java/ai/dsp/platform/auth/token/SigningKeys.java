@@ -1,0 +1,145 @@
+package ai.dsp.platform.auth.token;
+
+import ai.dsp.platform.auth.user.OwnerOnlyFiles;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.OctetSequenceKey;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.text.ParseException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The keys tokens are signed with: for RS256/ES256 a key set kept owner-only in the state folder
+ * (made at first start; the first key signs, the others still verify until they are retired),
+ * for HS256 the shared secret. Every token names its key in {@code kid}.
+ */
+public final class SigningKeys {
+
+    static final String KEY_FILE = "signing-keys.json";
+    private static final int MIN_HMAC_BYTES = 32;
+    private static final Logger LOG = LoggerFactory.getLogger(SigningKeys.class);
+
+    private final JWSAlgorithm algorithm;
+    private final List<JWK> keys;
+
+    private SigningKeys(JWSAlgorithm algorithm, List<JWK> keys) {
+        this.algorithm = algorithm;
+        this.keys = List.copyOf(keys);
+    }
+
+    /** The keys for {@code algorithm}: read from, or made in, {@code stateDir}; HS256 takes {@code hmacSecret}. */
+    public static SigningKeys open(String algorithm, Path stateDir, String hmacSecret) {
+        JWSAlgorithm alg = JWSAlgorithm.parse(algorithm);
+        if (JWSAlgorithm.HS256.equals(alg)) {
+            return new SigningKeys(alg, List.of(hmacKey(hmacSecret)));
+        }
+        if (!JWSAlgorithm.RS256.equals(alg) && !JWSAlgorithm.ES256.equals(alg)) {
+            throw new IllegalArgumentException("dsp.auth.algorithm must be RS256, ES256 or HS256, was " + algorithm);
+        }
+        Path file = stateDir.resolve(KEY_FILE);
+        try {
+            if (!Files.exists(file)) {
+                JWK key = generate(alg);
+                OwnerOnlyFiles.write(file, new JWKSet(key).toString(false));
+                LOG.info("made the {} signing key {} in {}", alg, key.getKeyID(), file);
+            }
+            List<JWK> stored = JWKSet.load(file.toFile()).getKeys();
+            List<JWK> usable = stored.stream().filter(k -> alg.equals(k.getAlgorithm())).toList();
+            if (usable.isEmpty()) {
+                throw new IllegalStateException(file + " holds no " + alg + " key (dsp.auth.algorithm changed?)");
+            }
+            return new SigningKeys(alg, usable);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or write the signing keys in " + file, e);
+        } catch (ParseException e) {
+            throw new IllegalStateException(file + " is not a JWK set: " + e.getMessage(), e);
+        }
+    }
+
+    public JWSAlgorithm algorithm() {
+        return algorithm;
+    }
+
+    /** The key new tokens are signed with. */
+    public JWK current() {
+        return keys.get(0);
+    }
+
+    public List<JWK> all() {
+        return keys;
+    }
+
+    /** What {@code /.well-known/jwks.json} publishes: the public halves; nothing for HS256. */
+    public JWKSet publicKeys() {
+        return algorithm.equals(JWSAlgorithm.HS256) ? new JWKSet() : new JWKSet(keys).toPublicJWKSet();
+    }
+
+    public JWSSigner signer() {
+        try {
+            JWK key = current();
+            if (key instanceof RSAKey rsa) {
+                return new RSASSASigner(rsa);
+            }
+            if (key instanceof ECKey ec) {
+                return new ECDSASigner(ec);
+            }
+            return new MACSigner((OctetSequenceKey) key);
+        } catch (JOSEException e) {
+            throw new IllegalStateException("the signing key " + current().getKeyID() + " cannot sign: " + e.getMessage(), e);
+        }
+    }
+
+    private static JWK generate(JWSAlgorithm alg) {
+        String kid = UUID.randomUUID().toString();
+        try {
+            if (JWSAlgorithm.ES256.equals(alg)) {
+                return new ECKeyGenerator(Curve.P_256).keyID(kid).algorithm(alg).keyUse(KeyUse.SIGNATURE).generate();
+            }
+            return new RSAKeyGenerator(3072).keyID(kid).algorithm(alg).keyUse(KeyUse.SIGNATURE).generate();
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot make a " + alg + " key", e);
+        }
+    }
+
+    private static JWK hmacKey(String secret) {
+        if (secret == null || secret.getBytes(StandardCharsets.UTF_8).length < MIN_HMAC_BYTES) {
+            throw new IllegalArgumentException("HS256 needs dsp.auth.hmac-secret (JWT_SECRET_KEY) of at least "
+                    + MIN_HMAC_BYTES + " bytes");
+        }
+        byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
+        // the kid names the secret without revealing it: a short digest
+        return new OctetSequenceKey.Builder(bytes).keyID("hs-" + HexFormat.of().formatHex(sha256(bytes), 0, 6))
+                .algorithm(JWSAlgorithm.HS256).keyUse(KeyUse.SIGNATURE).build();
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+}
