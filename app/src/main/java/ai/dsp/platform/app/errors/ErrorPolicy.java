@@ -3,6 +3,9 @@ package ai.dsp.platform.app.errors;
 import ai.dsp.platform.api.BadRequestException;
 import ai.dsp.platform.api.NotFoundException;
 import ai.dsp.platform.app.messaging.KafkaDocuments;
+import ai.dsp.platform.app.security.ForbiddenException;
+import ai.dsp.platform.auth.AuthenticationFailedException;
+import ai.dsp.platform.auth.InvalidTokenException;
 import ai.dsp.platform.document.DocumentRejectedException;
 import ai.dsp.platform.ingest.IngestJob;
 import ai.dsp.platform.store.StoreUnavailableException;
@@ -69,6 +72,12 @@ public class ErrorPolicy extends RouteConfigurationBuilder {
         policy.onException(NotFoundException.class)
                 .handled(true).logExhausted(false)
                 .bean(responses, "notFound");
+        policy.onException(AuthenticationFailedException.class, InvalidTokenException.class)
+                .handled(true).logExhausted(false)
+                .bean(responses, "unauthorized");
+        policy.onException(ForbiddenException.class)
+                .handled(true).logExhausted(false)
+                .bean(responses, "forbidden");
         failIngestion(policy.onException(DocumentRejectedException.class)
                 .handled(true).logExhausted(false)
                 .bean(responses, "rejected"));

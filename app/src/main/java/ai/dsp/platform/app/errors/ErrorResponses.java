@@ -1,6 +1,7 @@
 package ai.dsp.platform.app.errors;
 
 import ai.dsp.platform.app.http.HttpEntry;
+import ai.dsp.platform.auth.InvalidTokenException;
 import ai.dsp.platform.ingest.DocumentService;
 import ai.dsp.platform.ingest.InboxFiles;
 import ai.dsp.platform.ingest.IngestJob;
@@ -38,6 +39,18 @@ public class ErrorResponses {
     public void unavailable(Exchange exchange) {
         LOG.warn("store unavailable for request {}: {}", HttpEntry.requestId(exchange), caught(exchange).getMessage());
         respond(exchange, 503, "unavailable", "the index is unavailable right now; retry shortly");
+    }
+
+    /** Wrong credentials or a refused token: 401, saying no more than the reason's one word. */
+    public void unauthorized(Exchange exchange) {
+        Throwable cause = caught(exchange);
+        String message = cause instanceof InvalidTokenException invalid ? "the token was refused (" + invalid.reason() + ")" : cause.getMessage();
+        respond(exchange, 401, "unauthorized", message);
+        exchange.getMessage().setHeader("WWW-Authenticate", "Bearer");
+    }
+
+    public void forbidden(Exchange exchange) {
+        respond(exchange, 403, "forbidden", caught(exchange).getMessage());
     }
 
     public void notFound(Exchange exchange) {

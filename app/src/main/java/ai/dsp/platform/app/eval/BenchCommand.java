@@ -14,6 +14,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.boot.web.context.WebServerApplicationContext;
+import ai.dsp.platform.auth.token.TokenService;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
 
@@ -127,12 +128,14 @@ public final class BenchCommand {
         double rawSeconds = timeRawEmbedding(app.getBean(Embedder.class), chunks);
 
         int port = ((WebServerApplicationContext) app).getWebServer().getPort();
+        // the clients call as a user would, with a token; minted in process, no password needed
+        String token = app.getBean(TokenService.class).issue("bench", Map.of("roles", List.of("user"))).accessToken();
         List<String> queries = dataset.judgedQueries().stream().map(BeirDataset.Query::text).toList();
         // a first pass compiles the query path (JIT), as in any server that has run a while
-        latency(port, queries, 1, WARM_UP_REQUESTS, Progress.NONE);
+        latency(port, token, queries, 1, WARM_UP_REQUESTS, Progress.NONE);
         List<Latency> retrieve = new ArrayList<>();
         for (int clients : CLIENTS) {
-            retrieve.add(latency(port, queries, clients, clients * REQUESTS_PER_CLIENT, progress));
+            retrieve.add(latency(port, token, queries, clients, clients * REQUESTS_PER_CLIENT, progress));
         }
         double chunksPerSecond = chunks.size() / ingestSeconds;
         return new BenchReport(dataset.name(), Instant.now(), via, documents,
@@ -208,7 +211,8 @@ public final class BenchCommand {
         return (System.nanoTime() - started) / 1e9;
     }
 
-    private static Latency latency(int port, List<String> queries, int clients, int requests, Progress progress) throws Exception {
+    private static Latency latency(int port, String token, List<String> queries, int clients, int requests, Progress progress)
+            throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         progress.start("retrieve x" + clients, requests);
@@ -216,7 +220,7 @@ public final class BenchCommand {
             List<Future<Double>> futures = new ArrayList<>();
             for (int i = 0; i < requests; i++) {
                 byte[] body = JSON.writeValueAsBytes(Map.of("query", queries.get(i % queries.size()), "k", 10));
-                futures.add(pool.submit(() -> timeRetrieve(http, port, body)));
+                futures.add(pool.submit(() -> timeRetrieve(http, port, token, body)));
             }
             List<Double> millis = new ArrayList<>();
             for (Future<Double> future : futures) {
@@ -232,10 +236,11 @@ public final class BenchCommand {
         }
     }
 
-    private static double timeRetrieve(HttpClient http, int port, byte[] body) throws Exception {
+    private static double timeRetrieve(HttpClient http, int port, String token, byte[] body) throws Exception {
         long started = System.nanoTime();
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/retrieve"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IllegalStateException("retrieve answered " + response.statusCode() + ": " + response.body());

@@ -1,5 +1,6 @@
 package ai.dsp.platform.app.health;
 
+import ai.dsp.platform.app.security.Caller;
 import ai.dsp.platform.document.CollectionCatalog;
 import ai.dsp.platform.store.ChunkStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,7 +12,10 @@ import org.springframework.stereotype.Component;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** {@code GET /health}: can the store serve, is the drop folder being watched, how much is indexed. */
+/**
+ * {@code GET /health}: can the store serve, is the drop folder being watched; for a signed-in
+ * caller also how much is indexed per collection.
+ */
 @Component("healthReport")
 public class HealthReport {
 
@@ -38,12 +42,16 @@ public class HealthReport {
 
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", storeUp && inboxUp ? "UP" : "DOWN");
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, storeUp && inboxUp ? 200 : 503);
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        if (Caller.of(exchange).isEmpty()) {
+            // public liveness: collection names and sizes are for callers who signed in
+            return json.writeValueAsString(body);
+        }
         body.put("store", Map.of("status", storeUp ? "UP" : "DOWN", "chunks", chunks));
         body.put("ingestion", Map.of("status", inboxUp ? "UP" : "DOWN",
                 "inboxRoute", inbox == null ? "absent" : inbox.name(),
                 "inflight", camel.getInflightRepository().size()));
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, storeUp && inboxUp ? 200 : 503);
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         return json.writeValueAsString(body);
     }
 }

@@ -1,5 +1,6 @@
 package ai.dsp.platform.app.http;
 
+import ai.dsp.platform.app.security.Caller;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
@@ -8,8 +9,9 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * First step of every HTTP route: drops any {@code Camel*} header a client sent (any case), so
- * no caller can steer a component (CVE-2025-27636 class), and gives the request its id.
+ * First step of every HTTP route: records who the verified caller is ({@link Caller}), drops any
+ * {@code Camel*} header a client sent (any case), so no caller can steer a component
+ * (CVE-2025-27636 class), and gives the request its id.
  */
 @Component("httpEntry")
 public class HttpEntry {
@@ -18,10 +20,14 @@ public class HttpEntry {
     private static final Pattern CALLER_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{8,64}");
 
     public void accept(Exchange exchange) {
+        Caller.capture(exchange);
         exchange.getMessage().getHeaders().keySet().removeIf(HttpEntry::isCamelHeader);
-        String callerId = exchange.getMessage().getHeader(REQUEST_ID, String.class);
-        exchange.getMessage().setHeader(REQUEST_ID,
-                callerId != null && CALLER_REQUEST_ID.matcher(callerId).matches() ? callerId : UUID.randomUUID().toString());
+        exchange.getMessage().setHeader(REQUEST_ID, requestIdOf(exchange.getMessage().getHeader(REQUEST_ID, String.class)));
+    }
+
+    /** The caller's request id when it is a sane one, else a new one. */
+    public static String requestIdOf(String callerId) {
+        return callerId != null && CALLER_REQUEST_ID.matcher(callerId).matches() ? callerId : UUID.randomUUID().toString();
     }
 
     public static String requestId(Exchange exchange) {

@@ -63,8 +63,10 @@ public final class SigningKeys {
         try {
             if (!Files.exists(file)) {
                 JWK key = generate(alg);
-                OwnerOnlyFiles.write(file, new JWKSet(key).toString(false));
-                LOG.info("made the {} signing key {} in {}", alg, key.getKeyID(), file);
+                // several replicas may start on one shared state folder: the first key published wins
+                if (OwnerOnlyFiles.create(file, new JWKSet(key).toString(false))) {
+                    LOG.info("made the {} signing key {} in {}", alg, key.getKeyID(), file);
+                }
             }
             List<JWK> stored = JWKSet.load(file.toFile()).getKeys();
             List<JWK> usable = stored.stream().filter(k -> alg.equals(k.getAlgorithm())).toList();

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
@@ -38,15 +39,20 @@ public final class InitialAdmin {
         String password = randomPassword();
         Path passwordFile = stateDir.resolve(PASSWORD_FILE);
         try {
-            Files.deleteIfExists(passwordFile);
-            OwnerOnlyFiles.write(passwordFile, password + "\n");
+            // replicas sharing the state folder may start together: the one whose users file is
+            // published also publishes its password; the others use that file
+            Path staged = OwnerOnlyFiles.stage(passwordFile, password + "\n");
+            if (UserDirectory.createSingleUser(generated, new UserAccount("admin", "Administrator", "",
+                    List.of("administrators"), List.of("admin", "user")), encoder.encode(password))) {
+                Files.move(staged, passwordFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                LOG.warn("no users file at {}: created {} with the user 'admin'; its password is in {} (read it, then delete the file)",
+                        configured, generated, passwordFile);
+            } else {
+                Files.deleteIfExists(staged);
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + passwordFile, e);
+            throw new UncheckedIOException("cannot write the initial admin to " + stateDir, e);
         }
-        UserDirectory.writeSingleUser(generated, new UserAccount("admin", "Administrator", "", List.of("administrators"),
-                List.of("admin", "user")), encoder.encode(password));
-        LOG.warn("no users file at {}: created {} with the user 'admin'; its password is in {} (read it, then delete the file)",
-                configured, generated, passwordFile);
         return generated;
     }
 

@@ -118,8 +118,8 @@ public final class UserDirectory {
         return values;
     }
 
-    /** Writes a users file of one user, owner-only, for {@link InitialAdmin}. */
-    static void writeSingleUser(Path target, UserAccount account, String passwordHash) {
+    /** Creates a users file of one user, owner-only, for {@link InitialAdmin}; false if the file exists. */
+    static boolean createSingleUser(Path target, UserAccount account, String passwordHash) {
         Map<String, Object> user = new LinkedHashMap<>();
         user.put("password", passwordHash);
         user.put("name", account.name());
@@ -127,7 +127,7 @@ public final class UserDirectory {
         user.put("groups", account.groups());
         user.put("roles", account.roles());
         try {
-            OwnerOnlyFiles.write(target, YAML.writeValueAsString(Map.of(account.username(), user)));
+            return OwnerOnlyFiles.create(target, YAML.writeValueAsString(Map.of(account.username(), user)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target, e);
         }

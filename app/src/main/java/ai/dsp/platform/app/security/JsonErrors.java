@@ -1,0 +1,54 @@
+package ai.dsp.platform.app.security;
+
+import ai.dsp.platform.app.errors.ErrorBody;
+import ai.dsp.platform.app.http.HttpEntry;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
+import org.springframework.security.oauth2.server.resource.web.access.BearerTokenAccessDeniedHandler;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.access.AccessDeniedHandler;
+
+import java.io.IOException;
+
+/**
+ * 401 and 403 from the security filters: the status and {@code WWW-Authenticate} as RFC 6750
+ * puts them, with the platform's one error body. The message says what is missing, not why a
+ * token failed beyond "expired" or "invalid".
+ */
+final class JsonErrors implements AuthenticationEntryPoint, AccessDeniedHandler {
+
+    private final BearerTokenAuthenticationEntryPoint bearer = new BearerTokenAuthenticationEntryPoint();
+    private final BearerTokenAccessDeniedHandler denied = new BearerTokenAccessDeniedHandler();
+    private final ObjectMapper json;
+
+    JsonErrors(ObjectMapper json) {
+        this.json = json;
+    }
+
+    @Override
+    public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException failure) throws IOException {
+        bearer.commence(request, response, failure);
+        String message = failure instanceof InvalidBearerTokenException
+                ? "the bearer token was refused (" + failure.getMessage() + ")"
+                : "authentication required: send Authorization: Bearer <token> (POST /token issues one)";
+        write(request, response, "unauthorized", message);
+    }
+
+    @Override
+    public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException failure) throws IOException {
+        denied.handle(request, response, failure);
+        write(request, response, "forbidden", "this needs the " + SecurityConfiguration.ADMIN + " role");
+    }
+
+    private void write(HttpServletRequest request, HttpServletResponse response, String error, String message) throws IOException {
+        String requestId = HttpEntry.requestIdOf(request.getHeader(HttpEntry.REQUEST_ID));
+        response.setHeader(HttpEntry.REQUEST_ID, requestId);
+        response.setContentType("application/json");
+        json.writeValue(response.getOutputStream(), new ErrorBody(error, message, requestId));
+    }
+}

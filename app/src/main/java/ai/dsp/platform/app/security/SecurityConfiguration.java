@@ -1,0 +1,111 @@
+package ai.dsp.platform.app.security;
+
+import ai.dsp.platform.auth.AuthProperties;
+import ai.dsp.platform.auth.token.InMemoryRevocations;
+import ai.dsp.platform.auth.token.Revocations;
+import ai.dsp.platform.auth.token.SigningKeys;
+import ai.dsp.platform.auth.token.TokenService;
+import ai.dsp.platform.auth.user.InitialAdmin;
+import ai.dsp.platform.auth.user.PasswordHashes;
+import ai.dsp.platform.auth.user.UserDirectory;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
+import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
+import org.springframework.security.web.SecurityFilterChain;
+
+import java.time.Clock;
+import java.util.Set;
+
+/**
+ * Spring Security in front of every HTTP endpoint: a bearer token (verified by the auth module's
+ * {@link TokenService}) on everything but the public paths, the admin role for administration
+ * and deletion, JSON error bodies with {@code WWW-Authenticate}. Stateless: no session, no
+ * cookie, so no CSRF surface. The drop folder and Kafka are trusted local sources and pass no
+ * HTTP filter.
+ */
+@Configuration(proxyBeanMethods = false)
+public class SecurityConfiguration {
+
+    public static final String ADMIN = "admin";
+    /** The JWT service's own paths: their credentials are in the body (or, for /refresh, a refresh token). */
+    static final Set<String> TOKEN_PATHS = Set.of("/token", "/refresh", "/validate", "/revoke");
+
+    @Bean
+    PasswordEncoder passwordEncoder() {
+        return PasswordHashes.encoder();
+    }
+
+    @Bean
+    UserDirectory userDirectory(AuthProperties properties, PasswordEncoder encoder) {
+        return new UserDirectory(InitialAdmin.usersFile(properties.usersFile(), properties.stateDir(), encoder), encoder);
+    }
+
+    @Bean
+    Revocations revocations() {
+        return new InMemoryRevocations(Clock.systemUTC());
+    }
+
+    @Bean
+    TokenService tokenService(AuthProperties properties, Revocations revocations) {
+        SigningKeys keys = SigningKeys.open(properties.algorithm(), properties.stateDir(), properties.hmacSecret());
+        return new TokenService(keys, properties, revocations, Clock.systemUTC());
+    }
+
+    @Bean
+    SecurityFilterChain securityFilterChain(HttpSecurity http, AuthProperties properties, TokenService tokens, ObjectMapper json)
+            throws Exception {
+        JsonErrors errors = new JsonErrors(json);
+        http.csrf(csrf -> csrf.disable())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .httpBasic(basic -> basic.disable())
+                .formLogin(form -> form.disable())
+                .logout(logout -> logout.disable())
+                .exceptionHandling(handling -> handling.authenticationEntryPoint(errors).accessDeniedHandler(errors));
+        if (!properties.enabled()) {
+            http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll());
+            return http.build();
+        }
+        http.authorizeHttpRequests(requests -> {
+            requests.requestMatchers(HttpMethod.POST, TOKEN_PATHS.toArray(String[]::new)).permitAll()
+                    .requestMatchers(HttpMethod.GET, "/health", "/.well-known/jwks.json", "/.well-known/openid-configuration",
+                            "/api/openapi.json", "/actuator/health", "/actuator/health/**").permitAll();
+            if (properties.metricsPublic()) {
+                requests.requestMatchers(HttpMethod.GET, "/metrics", "/actuator/prometheus").permitAll();
+            }
+            requests.requestMatchers("/api/v1/admin/**", "/decode", "/api-keys", "/api-keys/**", "/actuator/**", "/metrics")
+                    .hasRole(ADMIN)
+                    .requestMatchers(HttpMethod.DELETE, "/api/v1/documents/**").hasRole(ADMIN)
+                    .anyRequest().authenticated();
+        }).oauth2ResourceServer(server -> server
+                .bearerTokenResolver(bearerTokens())
+                .authenticationEntryPoint(errors)
+                .accessDeniedHandler(errors)
+                .jwt(jwt -> jwt.decoder(new PlatformJwtDecoder(tokens)).jwtAuthenticationConverter(roles())));
+        return http.build();
+    }
+
+    /** The roles claim becomes ROLE_* authorities; the principal's name is {@code sub}. */
+    private static JwtAuthenticationConverter roles() {
+        JwtGrantedAuthoritiesConverter authorities = new JwtGrantedAuthoritiesConverter();
+        authorities.setAuthoritiesClaimName("roles");
+        authorities.setAuthorityPrefix("ROLE_");
+        JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
+        converter.setJwtGrantedAuthoritiesConverter(authorities);
+        converter.setPrincipalClaimName("sub");
+        return converter;
+    }
+
+    /** The token paths read their tokens themselves (a refresh token is no access token). */
+    private static BearerTokenResolver bearerTokens() {
+        DefaultBearerTokenResolver standard = new DefaultBearerTokenResolver();
+        return request -> TOKEN_PATHS.contains(request.getRequestURI()) ? null : standard.resolve(request);
+    }
+}

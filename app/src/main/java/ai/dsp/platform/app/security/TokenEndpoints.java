@@ -1,0 +1,180 @@
+package ai.dsp.platform.app.security;
+
+import ai.dsp.platform.api.BadRequestException;
+import ai.dsp.platform.auth.InvalidTokenException;
+import ai.dsp.platform.auth.token.IssuedTokens;
+import ai.dsp.platform.auth.token.TokenService;
+import ai.dsp.platform.auth.token.TokenType;
+import ai.dsp.platform.auth.token.VerifiedToken;
+import ai.dsp.platform.auth.user.UserAccount;
+import ai.dsp.platform.auth.user.UserDirectory;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JWT service's HTTP calls, with the seed's paths and bodies (routes/auth-api.camel.yaml):
+ * {@code /token}, {@code /refresh}, {@code /validate}, {@code /revoke}, the JWK set and the
+ * OpenID discovery document.
+ */
+@Component("tokenEndpoints")
+public class TokenEndpoints {
+
+    private static final DateTimeFormatter SEED_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+    private static final String BEARER = "Bearer ";
+
+    private final UserDirectory users;
+    private final TokenService tokens;
+
+    public TokenEndpoints(UserDirectory users, TokenService tokens) {
+        this.users = users;
+        this.tokens = tokens;
+    }
+
+    /** {@code POST /token}: the seed's body; {@code api_key} and {@code api_key_config} are refused until API keys exist. */
+    public record TokenRequest(String username, String password, @JsonProperty("api_key") String apiKey,
+                               @JsonProperty("api_key_config") Map<String, Object> apiKeyConfig) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record TokenResponse(@JsonProperty("access_token") String accessToken, @JsonProperty("refresh_token") String refreshToken,
+                                @JsonProperty("expires_in") long expiresIn) {
+    }
+
+    public record TokenBody(String token, String jti) {
+    }
+
+
+    public TokenResponse token(TokenRequest request) {
+        if (request == null || blank(request.username()) || blank(request.password())) {
+            throw new BadRequestException("Missing username or password");
+        }
+        if (request.apiKey() != null || request.apiKeyConfig() != null) {
+            throw new BadRequestException("api_key and api_key_config are not supported by this release yet");
+        }
+        UserAccount user = users.authenticate(request.username(), request.password());
+        return response(tokens.issue(user.username(), Map.of("name", user.name(), "email", user.email(),
+                "groups", user.groups(), "roles", user.roles())));
+    }
+
+    /** {@code POST /refresh} with the refresh token as the bearer (as in the seed) or as {@code refresh_token} in the body. */
+    public TokenResponse refresh(Exchange exchange) {
+        String token = bearer(exchange);
+        // the JSON binding makes a map of a JSON body; the seed's call has none
+        if (token == null && exchange.getMessage().getBody() instanceof Map<?, ?> body && body.get("refresh_token") != null) {
+            token = body.get("refresh_token").toString();
+        }
+        if (token == null) {
+            throw new InvalidTokenException("missing", "no refresh token");
+        }
+        return response(tokens.refresh(token));
+    }
+
+    /** {@code POST /validate}: always 200, with {@code valid} and why not. */
+    public Map<String, Object> validate(TokenBody body) {
+        if (body == null || blank(body.token())) {
+            throw new BadRequestException("Missing token");
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        try {
+            VerifiedToken token = verifyAnyType(body.token());
+            answer.put("valid", true);
+            answer.put("signature_verified", true);
+            answer.put("expired", false);
+            answer.put("type", token.type().wire());
+            answer.put("subject", token.subject());
+            answer.put("issuer", token.claims().get("iss"));
+            answer.put("issued_at", SEED_TIME.format(token.issuedAt()));
+            answer.put("expiry_time", SEED_TIME.format(token.expiresAt()));
+        } catch (InvalidTokenException e) {
+            answer.put("valid", false);
+            // expiry is checked after the signature: an expired token had a good one
+            answer.put("signature_verified", "expired".equals(e.reason()) || "not yet valid".equals(e.reason()) || "revoked".equals(e.reason()));
+            answer.put("expired", "expired".equals(e.reason()));
+            answer.put("error", e.reason());
+        }
+        return answer;
+    }
+
+    /**
+     * {@code POST /revoke}: {@code {token}} revokes that token (holding it is the right to end
+     * it: logout); {@code {jti}} revokes by id and needs an admin's bearer token.
+     */
+    public Map<String, Object> revoke(TokenBody body, Exchange exchange) {
+        if (body == null || (blank(body.token()) && blank(body.jti()))) {
+            throw new BadRequestException("send the token to revoke, or its jti");
+        }
+        if (!blank(body.token())) {
+            VerifiedToken revoked = tokens.revoke(body.token());
+            return Map.of("revoked", revoked.jti());
+        }
+        String caller = bearer(exchange);
+        VerifiedToken admin = caller == null ? null : tokens.verify(caller, TokenType.ACCESS);
+        if (admin == null || !(admin.claims().get("roles") instanceof List<?> roles && roles.contains(SecurityConfiguration.ADMIN))) {
+            throw new ForbiddenException("revoking by jti needs an admin's bearer token");
+        }
+        tokens.revokeId(body.jti());
+        return Map.of("revoked", body.jti());
+    }
+
+    /** {@code GET /.well-known/jwks.json}: the public keys, current and previous. */
+    public String jwks(Exchange exchange) {
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/jwk-set+json");
+        return tokens.publicKeys().toString(true);
+    }
+
+    /** {@code GET /.well-known/openid-configuration}: enough for a resource server to find the keys. */
+    public Map<String, Object> openidConfiguration(Exchange exchange) {
+        String base = baseUrl(exchange);
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("issuer", tokens.properties().issuer());
+        document.put("jwks_uri", base + "/.well-known/jwks.json");
+        document.put("token_endpoint", base + "/token");
+        document.put("revocation_endpoint", base + "/revoke");
+        document.put("id_token_signing_alg_values_supported", List.of(tokens.properties().algorithm()));
+        document.put("grant_types_supported", List.of("password", "refresh_token"));
+        document.put("response_types_supported", List.of("token"));
+        document.put("subject_types_supported", List.of("public"));
+        return document;
+    }
+
+    private VerifiedToken verifyAnyType(String token) {
+        try {
+            return tokens.verify(token, TokenType.ACCESS);
+        } catch (InvalidTokenException e) {
+            if (!"wrong token type".equals(e.reason())) {
+                throw e;
+            }
+            return tokens.verify(token, TokenType.REFRESH);
+        }
+    }
+
+    private TokenResponse response(IssuedTokens issued) {
+        return new TokenResponse(issued.accessToken(), issued.refreshToken(),
+                Math.max(0, issued.accessExpiresAt().getEpochSecond() - Instant.now().getEpochSecond()));
+    }
+
+    private static String bearer(Exchange exchange) {
+        String header = exchange.getMessage().getHeader("Authorization", String.class);
+        return header != null && header.regionMatches(true, 0, BEARER, 0, BEARER.length()) ? header.substring(BEARER.length()).strip() : null;
+    }
+
+    /** Where callers reach this service: the Host they used, with the gateway's scheme when it says one. */
+    private static String baseUrl(Exchange exchange) {
+        String host = exchange.getMessage().getHeader("Host", String.class);
+        String scheme = exchange.getMessage().getHeader("X-Forwarded-Proto", String.class);
+        return (scheme == null || !scheme.matches("https?") ? "http" : scheme) + "://" + (host == null ? "localhost" : host);
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+}
