@@ -118,12 +118,15 @@ class ProductionBackendsTest {
         awaitStatus("vpn-guide", "INDEXED");
         awaitStatus("expenses", "INDEXED");
 
-        AppHarness.Reply answer = app.postJson("/api/v1/query", Map.of("query", "how do I connect to the VPN", "collection", "kb"));
+        // the VPN guide is for the staff group: the reader (in staff) finds it, the admin (not in it) does not
+        AppHarness staff = app.as(app.login(AppHarness.READER, AppHarness.READER_PASSWORD));
+        AppHarness.Reply answer = staff.postJson("/api/v1/query", Map.of("query", "how do I connect to the VPN", "collection", "kb"));
         assertThat(answer.status()).isEqualTo(200);
         assertThat(answer.body().path("sources").get(0).path("document_id").asText()).isEqualTo("vpn-guide");
-        AppHarness.Reply filtered = app.postJson("/api/v1/retrieve", Map.of("query", "receipt report", "collection", "kb",
+        AppHarness.Reply filtered = staff.postJson("/api/v1/retrieve", Map.of("query", "receipt report", "collection", "kb",
                 "filter", Map.of("allowed_groups", "staff")));
         assertThat(filtered.body().path("results")).extracting(r -> r.path("document_id").asText()).containsOnly("vpn-guide");
+        assertThat(retrieveIds("connect VPN client wiki")).isEmpty();
         assertThat(app.get("/health").body().path("store").path("chunks").path("kb").asLong()).isEqualTo(2);
         double hits = Scrape.of(app).value("dsp_cache_requests_total", "result=\"hit\"");
         retrieveIds("corporate VPN laptop");

@@ -203,6 +203,42 @@ class SecurityTest {
         }
     }
 
+    @Test
+    void retrieveAndQueryShowEachCallerOnlyWhatTheirAclAllows() {
+        AppHarness.Reply accepted = app.postJson("/api/v1/documents/text?collection=acl", List.of(
+                Map.of("id", "acl-open", "content", "The canteen serves lunch at noon for everyone."),
+                Map.of("id", "acl-staff", "content", "The staff canteen lunch menu changes on Mondays.",
+                        "metadata", Map.of("allowed_groups", List.of("staff"))),
+                Map.of("id", "acl-reader", "content", "A lunch voucher for the reader at the canteen.",
+                        "metadata", Map.of("allowed_users", List.of(AppHarness.READER))),
+                Map.of("id", "acl-finance", "content", "Finance pays the canteen lunch invoices.",
+                        "metadata", Map.of("allowed_groups", List.of("finance")))));
+        assertThat(accepted.status()).isEqualTo(202);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
+                app.get("/api/v1/documents?collection=acl&status=indexed").body().path("total").asInt() == 4);
+
+        assertThat(visible(reader, "/api/v1/retrieve")).containsExactlyInAnyOrder("acl-open", "acl-staff", "acl-reader");
+        assertThat(visible(reader, "/api/v1/query")).containsExactlyInAnyOrder("acl-open", "acl-staff", "acl-reader");
+        // roles grant actions, not documents: the admin is in neither list
+        assertThat(visible(app, "/api/v1/retrieve")).containsExactly("acl-open");
+        // the request's own filter cannot widen the ACL
+        assertThat(visibleWithFilter(reader, Map.of("documentId", "acl-finance"))).isEmpty();
+    }
+
+    private static List<String> visible(AppHarness caller, String path) {
+        JsonNode body = caller.postJson(path, Map.of("query", "canteen lunch", "collection", "acl", "k", 10)).body();
+        List<String> ids = new ArrayList<>();
+        body.path(path.endsWith("query") ? "sources" : "results").forEach(hit -> ids.add(hit.path("document_id").asText()));
+        return ids;
+    }
+
+    private static List<String> visibleWithFilter(AppHarness caller, Map<String, Object> filter) {
+        List<String> ids = new ArrayList<>();
+        caller.postJson("/api/v1/retrieve", Map.of("query", "canteen lunch", "collection", "acl", "filter", filter)).body()
+                .path("results").forEach(hit -> ids.add(hit.path("document_id").asText()));
+        return ids;
+    }
+
     /** The REST operations Camel serves, as "METHOD /path/{template}". */
     private static List<String> operations() {
         List<String> operations = new ArrayList<>();

@@ -22,13 +22,16 @@ import java.time.Duration;
  * @param usersFile       users in the seed's users.yaml format, reloaded on change
  * @param stateDir        signing keys and, without a users file, the generated users file and initial admin password
  * @param metricsPublic   whether {@code /metrics} and {@code /actuator/prometheus} answer without a token
+ * @param documentsWithoutAcl {@code visible}: a document that lists no allowed user or group is
+ *                        seen by every signed-in caller; {@code hidden}: by nobody (deny unless listed)
  */
 @Validated
 @ConfigurationProperties("dsp.auth")
 public record AuthProperties(Boolean enabled, String issuer, String audience,
                              @Pattern(regexp = "RS256|ES256|HS256") String algorithm, String hmacSecret,
                              Duration accessTokenTtl, Duration refreshTokenTtl, Duration clockSkew,
-                             Path usersFile, Path stateDir, Boolean metricsPublic) {
+                             Path usersFile, Path stateDir, Boolean metricsPublic,
+                             @Pattern(regexp = "visible|hidden") String documentsWithoutAcl) {
 
     public static final Duration MAX_CLOCK_SKEW = Duration.ofSeconds(30);
 
@@ -47,6 +50,11 @@ public record AuthProperties(Boolean enabled, String issuer, String audience,
         usersFile = usersFile == null ? Path.of("config", "users.yaml") : usersFile;
         stateDir = stateDir == null ? Path.of("data", "auth") : stateDir;
         metricsPublic = metricsPublic == null || metricsPublic;
+        documentsWithoutAcl = blank(documentsWithoutAcl) ? "visible" : documentsWithoutAcl;
+    }
+
+    public boolean unrestrictedDocumentsVisible() {
+        return "visible".equals(documentsWithoutAcl);
     }
 
     private static boolean blank(String value) {

@@ -5,6 +5,7 @@ import ai.dsp.platform.answer.Answerer;
 import ai.dsp.platform.answer.Source;
 import ai.dsp.platform.metrics.PlatformMetrics;
 import ai.dsp.platform.metrics.PlatformMetrics.Endpoint;
+import ai.dsp.platform.store.MetadataFilter;
 
 import java.util.List;
 import java.util.stream.IntStream;
@@ -22,9 +23,10 @@ public final class QueryService {
         this.metrics = metrics;
     }
 
-    public QueryResponse query(RetrieveRequest request) {
+    /** {@code scope}: what the caller may see, as for {@link Retriever#retrieve}. */
+    public QueryResponse query(RetrieveRequest request, List<MetadataFilter> scope) {
         long started = System.nanoTime();
-        RetrieveResponse retrieved = retriever.find(request);
+        RetrieveResponse retrieved = retriever.find(request, scope);
         long retrievedAt = System.nanoTime();
         List<Source> sources = sources(retrieved.results());
         Answer answer = answerer.answer(retrieved.query(), sources);

@@ -11,6 +11,7 @@ import ai.dsp.platform.store.MetadataFilter;
 import ai.dsp.platform.store.ScoredChunk;
 import ai.dsp.platform.store.SearchRequest;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.IntStream;
@@ -43,16 +44,23 @@ public final class Retriever {
         this.metrics = metrics;
     }
 
-    /** {@code POST /api/v1/retrieve}. */
-    public RetrieveResponse retrieve(RetrieveRequest request) {
+    /**
+     * {@code POST /api/v1/retrieve}. {@code scope}: what the caller may see (their ACL and the
+     * filters their token carries), applied inside the store query with the request's own filters.
+     */
+    public RetrieveResponse retrieve(RetrieveRequest request, List<MetadataFilter> scope) {
         long started = System.nanoTime();
-        RetrieveResponse response = find(request);
+        RetrieveResponse response = find(request, scope);
         metrics.query(Endpoint.RETRIEVE, response.mode(), System.nanoTime() - started, response.results().size());
         return response;
     }
 
     /** The ranked chunks of a request, for an endpoint that measures itself ({@link QueryService}). */
-    RetrieveResponse find(RetrieveRequest request) {
+    RetrieveResponse find(RetrieveRequest request, List<MetadataFilter> scope) {
+        if (scope == null) {
+            // deny by default: an entry point that forgot to say who is asking gets nothing
+            throw new IllegalStateException("a retrieval needs the caller's scope");
+        }
         long started = System.nanoTime();
         if (request == null) {
             throw new BadRequestException("request body must be a JSON object with a 'query'");
@@ -61,7 +69,9 @@ public final class Retriever {
         int k = requireK(request.k());
         RetrievalMode mode = request.mode() == null ? RetrievalMode.HYBRID : request.mode();
         String collection = collections.requireKnown(request.collection());
-        List<MetadataFilter> filters = FilterParser.parse(request.filter());
+        List<MetadataFilter> filters = new ArrayList<>(FilterParser.parse(request.filter()));
+        filters.addAll(scope);
+        // the scope is part of the key: one caller's results are never another's
         String cacheKey = String.join("\u0000", mode.wire(), String.valueOf(k), String.valueOf(request.minScore()),
                 filters.toString(), query);
         QueryCache.Entry entry = cache.lookup(collection, cacheKey);

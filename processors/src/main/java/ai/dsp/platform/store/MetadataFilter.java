@@ -22,4 +22,24 @@ public sealed interface MetadataFilter {
     /** Bounds may be null (open); numbers compare numerically, strings lexicographically. */
     record Range(String field, Object gte, Object gt, Object lte, Object lt) implements MetadataFilter {
     }
+
+    /**
+     * What a caller may see: chunks whose {@code allowed_users} holds {@code subject} or whose
+     * {@code allowed_groups} holds one of {@code groups}, and, when {@code unrestrictedVisible},
+     * chunks that carry neither list (documents without an ACL).
+     */
+    record Access(String subject, List<String> groups, boolean unrestrictedVisible) implements MetadataFilter {
+
+        public static final String ALLOWED_USERS = "allowed_users";
+        public static final String ALLOWED_GROUPS = "allowed_groups";
+
+        public Access {
+            groups = groups == null ? List.of() : List.copyOf(groups);
+        }
+
+        @Override
+        public String field() {
+            return "acl";
+        }
+    }
 }

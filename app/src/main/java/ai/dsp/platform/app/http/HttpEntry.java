@@ -1,5 +1,6 @@
 package ai.dsp.platform.app.http;
 
+import ai.dsp.platform.app.security.AccessScope;
 import ai.dsp.platform.app.security.Caller;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
@@ -9,7 +10,8 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * First step of every HTTP route: records who the verified caller is ({@link Caller}), drops any
+ * First step of every HTTP route: records who the verified caller is ({@link Caller}) and what
+ * they may see ({@link AccessScope}), drops any
  * {@code Camel*} header a client sent (any case), so no caller can steer a component
  * (CVE-2025-27636 class), and gives the request its id.
  */
@@ -19,8 +21,15 @@ public class HttpEntry {
     public static final String REQUEST_ID = "X-Request-Id";
     private static final Pattern CALLER_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{8,64}");
 
+    private final AccessScope scope;
+
+    public HttpEntry(AccessScope scope) {
+        this.scope = scope;
+    }
+
     public void accept(Exchange exchange) {
         Caller.capture(exchange);
+        scope.capture(exchange);
         exchange.getMessage().getHeaders().keySet().removeIf(HttpEntry::isCamelHeader);
         exchange.getMessage().setHeader(REQUEST_ID, requestIdOf(exchange.getMessage().getHeader(REQUEST_ID, String.class)));
     }
