@@ -39,7 +39,7 @@ final class Scrape {
     double value(String name, String... labels) {
         List<Double> values = new ArrayList<>();
         for (String line : text.lines().toList()) {
-            if (line.startsWith(name + "{") && Stream.of(labels).allMatch(line::contains)) {
+            if ((line.startsWith(name + "{") || line.startsWith(name + " ")) && Stream.of(labels).allMatch(line::contains)) {
                 values.add(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
             }
         }

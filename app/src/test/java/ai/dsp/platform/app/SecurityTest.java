@@ -239,6 +239,32 @@ class SecurityTest {
         return ids;
     }
 
+    @Test
+    void loginsRefusalsAndRevocationsAreCounted() {
+        Scrape before = Scrape.of(app);
+        String token = app.login(AppHarness.READER, AppHarness.READER_PASSWORD);
+        app.anonymous().postJson("/token", Map.of("username", "admin", "password", "guess"));
+        app.anonymous().get("/api/v1/documents");
+        reader.delete("/api/v1/documents/x");
+        app.anonymous().postJson("/revoke", Map.of("token", token));
+        app.as(token).get("/api/v1/documents");
+        Scrape after = Scrape.of(app);
+
+        assertThat(delta(before, after, "dsp_auth_tokens_issued_total", "method=\"password\"")).isEqualTo(1);
+        assertThat(delta(before, after, "dsp_auth_failures_total", "reason=\"bad_credentials\"")).isEqualTo(1);
+        assertThat(delta(before, after, "dsp_auth_failures_total", "reason=\"missing\"")).isEqualTo(1);
+        assertThat(delta(before, after, "dsp_auth_failures_total", "reason=\"forbidden\"")).isEqualTo(1);
+        assertThat(delta(before, after, "dsp_auth_failures_total", "reason=\"revoked\"")).isEqualTo(1);
+        assertThat(delta(before, after, "dsp_auth_revocations_total", "kind=\"token\"")).isEqualTo(1);
+        assertThat(after.value("dsp_auth_token_validation_duration_seconds_count")).isGreaterThan(0);
+        assertThat(after.text()).doesNotContain(token);
+    }
+
+    private static double delta(Scrape before, Scrape after, String name, String... labels) {
+        double was = before.value(name, labels);
+        return after.value(name, labels) - (Double.isNaN(was) ? 0 : was);
+    }
+
     /** The REST operations Camel serves, as "METHOD /path/{template}". */
     private static List<String> operations() {
         List<String> operations = new ArrayList<>();

@@ -39,6 +39,10 @@ public final class PlatformMetrics {
     public static final String STORE_UP = "dsp.store.up";
     public static final String KAFKA_DEAD_LETTERS = "dsp.kafka.dead.letters";
     public static final String KAFKA_CONSUMER_LAG = "dsp.kafka.consumer.lag";
+    public static final String AUTH_TOKENS_ISSUED = "dsp.auth.tokens.issued";
+    public static final String AUTH_FAILURES = "dsp.auth.failures";
+    public static final String AUTH_TOKEN_VALIDATION_DURATION = "dsp.auth.token.validation.duration";
+    public static final String AUTH_REVOCATIONS = "dsp.auth.revocations";
 
     /** Buckets at the seed's thresholds (0.5 s and 2 s) and around them. */
     private static final Duration[] QUERY_BUCKETS = durations(5, 10, 25, 50, 100, 250, 500, 1_000, 2_000, 5_000, 10_000);
@@ -48,6 +52,9 @@ public final class PlatformMetrics {
      * before choosing its bucket, which keeps whole-number bounds exact and would put every ratio
      * in one bucket. 70 is the seed's 0.7 threshold.
      */
+    /** A token check takes well under a millisecond; the buckets show where it does not. */
+    private static final Duration[] VALIDATION_BUCKETS = {Duration.ofNanos(50_000), Duration.ofNanos(100_000),
+            Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(25)};
     private static final double[] SIMILARITY_BUCKETS = {30, 40, 50, 60, 70, 80, 90, 100};
     private static final double[] BATCH_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128};
 
@@ -180,6 +187,30 @@ public final class PlatformMetrics {
                     .baseUnit("records").tags("topic", topic, "group", group).register(registry);
             return value;
         }).set(records);
+    }
+
+    /** {@code method}: {@code password} (a login) or {@code refresh}. */
+    public void tokensIssued(String method) {
+        Counter.builder(AUTH_TOKENS_ISSUED).description("Token pairs issued").tags("method", method).register(registry).increment();
+    }
+
+    /**
+     * A refused call or login; {@code reason} is one of a fixed set (bad_credentials, missing,
+     * invalid, expired, not_yet_valid, revoked, wrong_token_type, forbidden).
+     */
+    public void authFailure(String reason) {
+        Counter.builder(AUTH_FAILURES).description("Refused logins, tokens and missing roles, by reason")
+                .tags("reason", reason.replace(' ', '_')).register(registry).increment();
+    }
+
+    public void tokenValidated(long nanos) {
+        Timer.builder(AUTH_TOKEN_VALIDATION_DURATION).description("Time to verify a bearer token (signature, claims, revocation)")
+                .serviceLevelObjectives(VALIDATION_BUCKETS).register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** {@code kind}: {@code token} (a holder's logout) or {@code jti} (an admin's revocation by id). */
+    public void revoked(String kind) {
+        Counter.builder(AUTH_REVOCATIONS).description("Tokens revoked").tags("kind", kind).register(registry).increment();
     }
 
     static String sourceKind(String source) {

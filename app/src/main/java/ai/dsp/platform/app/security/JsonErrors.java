@@ -2,6 +2,7 @@ package ai.dsp.platform.app.security;
 
 import ai.dsp.platform.app.errors.ErrorBody;
 import ai.dsp.platform.app.http.HttpEntry;
+import ai.dsp.platform.metrics.PlatformMetrics;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -25,14 +26,20 @@ final class JsonErrors implements AuthenticationEntryPoint, AccessDeniedHandler 
     private final BearerTokenAuthenticationEntryPoint bearer = new BearerTokenAuthenticationEntryPoint();
     private final BearerTokenAccessDeniedHandler denied = new BearerTokenAccessDeniedHandler();
     private final ObjectMapper json;
+    private final PlatformMetrics metrics;
 
-    JsonErrors(ObjectMapper json) {
+    JsonErrors(ObjectMapper json, PlatformMetrics metrics) {
         this.json = json;
+        this.metrics = metrics;
     }
 
     @Override
     public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException failure) throws IOException {
         bearer.commence(request, response, failure);
+        if (!(failure instanceof InvalidBearerTokenException)) {
+            // a refused token was counted with its reason by the decoder
+            metrics.authFailure("missing");
+        }
         String message = failure instanceof InvalidBearerTokenException
                 ? "the bearer token was refused (" + failure.getMessage() + ")"
                 : "authentication required: send Authorization: Bearer <token> (POST /token issues one)";
@@ -42,6 +49,7 @@ final class JsonErrors implements AuthenticationEntryPoint, AccessDeniedHandler 
     @Override
     public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException failure) throws IOException {
         denied.handle(request, response, failure);
+        metrics.authFailure("forbidden");
         write(request, response, "forbidden", "this needs the " + SecurityConfiguration.ADMIN + " role");
     }
 

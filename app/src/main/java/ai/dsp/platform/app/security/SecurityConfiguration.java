@@ -8,6 +8,7 @@ import ai.dsp.platform.auth.token.TokenService;
 import ai.dsp.platform.auth.user.InitialAdmin;
 import ai.dsp.platform.auth.user.PasswordHashes;
 import ai.dsp.platform.auth.user.UserDirectory;
+import ai.dsp.platform.metrics.PlatformMetrics;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -60,9 +61,9 @@ public class SecurityConfiguration {
     }
 
     @Bean
-    SecurityFilterChain securityFilterChain(HttpSecurity http, AuthProperties properties, TokenService tokens, ObjectMapper json)
-            throws Exception {
-        JsonErrors errors = new JsonErrors(json);
+    SecurityFilterChain securityFilterChain(HttpSecurity http, AuthProperties properties, TokenService tokens, ObjectMapper json,
+                                            PlatformMetrics metrics) throws Exception {
+        JsonErrors errors = new JsonErrors(json, metrics);
         http.csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .httpBasic(basic -> basic.disable())
@@ -88,7 +89,7 @@ public class SecurityConfiguration {
                 .bearerTokenResolver(bearerTokens())
                 .authenticationEntryPoint(errors)
                 .accessDeniedHandler(errors)
-                .jwt(jwt -> jwt.decoder(new PlatformJwtDecoder(tokens)).jwtAuthenticationConverter(roles())));
+                .jwt(jwt -> jwt.decoder(new PlatformJwtDecoder(tokens, metrics)).jwtAuthenticationConverter(roles())));
         return http.build();
     }
 

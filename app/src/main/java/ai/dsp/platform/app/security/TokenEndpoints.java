@@ -1,6 +1,7 @@
 package ai.dsp.platform.app.security;
 
 import ai.dsp.platform.api.BadRequestException;
+import ai.dsp.platform.auth.AuthenticationFailedException;
 import ai.dsp.platform.auth.InvalidTokenException;
 import ai.dsp.platform.auth.token.IssuedTokens;
 import ai.dsp.platform.auth.token.TokenService;
@@ -8,6 +9,7 @@ import ai.dsp.platform.auth.token.TokenType;
 import ai.dsp.platform.auth.token.VerifiedToken;
 import ai.dsp.platform.auth.user.UserAccount;
 import ai.dsp.platform.auth.user.UserDirectory;
+import ai.dsp.platform.metrics.PlatformMetrics;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import org.apache.camel.Exchange;
@@ -33,10 +35,12 @@ public class TokenEndpoints {
 
     private final UserDirectory users;
     private final TokenService tokens;
+    private final PlatformMetrics metrics;
 
-    public TokenEndpoints(UserDirectory users, TokenService tokens) {
+    public TokenEndpoints(UserDirectory users, TokenService tokens, PlatformMetrics metrics) {
         this.users = users;
         this.tokens = tokens;
+        this.metrics = metrics;
     }
 
     /** {@code POST /token}: the seed's body; {@code api_key} and {@code api_key_config} are refused until API keys exist. */
@@ -60,7 +64,14 @@ public class TokenEndpoints {
         if (request.apiKey() != null || request.apiKeyConfig() != null) {
             throw new BadRequestException("api_key and api_key_config are not supported by this release yet");
         }
-        UserAccount user = users.authenticate(request.username(), request.password());
+        UserAccount user;
+        try {
+            user = users.authenticate(request.username(), request.password());
+        } catch (AuthenticationFailedException e) {
+            metrics.authFailure("bad_credentials");
+            throw e;
+        }
+        metrics.tokensIssued("password");
         return response(tokens.issue(user.username(), Map.of("name", user.name(), "email", user.email(),
                 "groups", user.groups(), "roles", user.roles())));
     }
@@ -73,9 +84,17 @@ public class TokenEndpoints {
             token = body.get("refresh_token").toString();
         }
         if (token == null) {
+            metrics.authFailure("missing");
             throw new InvalidTokenException("missing", "no refresh token");
         }
-        return response(tokens.refresh(token));
+        try {
+            IssuedTokens renewed = tokens.refresh(token);
+            metrics.tokensIssued("refresh");
+            return response(renewed);
+        } catch (InvalidTokenException e) {
+            metrics.authFailure(e.reason());
+            throw e;
+        }
     }
 
     /** {@code POST /validate}: always 200, with {@code valid} and why not. */
@@ -114,6 +133,7 @@ public class TokenEndpoints {
         }
         if (!blank(body.token())) {
             VerifiedToken revoked = tokens.revoke(body.token());
+            metrics.revoked("token");
             return Map.of("revoked", revoked.jti());
         }
         String caller = bearer(exchange);
@@ -122,6 +142,7 @@ public class TokenEndpoints {
             throw new ForbiddenException("revoking by jti needs an admin's bearer token");
         }
         tokens.revokeId(body.jti());
+        metrics.revoked("jti");
         return Map.of("revoked", body.jti());
     }
 
