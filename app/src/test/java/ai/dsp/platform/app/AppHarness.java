@@ -182,7 +182,16 @@ final class AppHarness implements AutoCloseable {
 
     private Reply send(HttpRequest.Builder builder) {
         try {
-            HttpResponse<String> response = http.send(authorized(builder).build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest request = authorized(builder).build();
+            HttpResponse<String> response;
+            try {
+                response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (IOException closed) {
+                // Tomcat ends a kept-alive connection after 100 requests; the JDK client may have
+                // picked that connection for the next request just then. A client tries again on a
+                // fresh connection, once, as browsers do.
+                response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            }
             JsonNode body = response.body() == null || response.body().isBlank() ? null : parse(response.body());
             return new Reply(response.statusCode(), body, response.headers().map());
         } catch (IOException e) {

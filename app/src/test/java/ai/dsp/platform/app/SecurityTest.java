@@ -126,6 +126,22 @@ class SecurityTest {
     }
 
     @Test
+    void passwordGuessingIsThrottledPerAccountWithRetryAfter() {
+        for (int i = 0; i < 10; i++) {
+            assertThat(app.anonymous().postJson("/token", Map.of("username", "guesser", "password", "guess-" + i)).status()).isEqualTo(401);
+        }
+
+        AppHarness.Reply throttled = app.anonymous().postJson("/token", Map.of("username", "guesser", "password", "one-more"));
+        assertThat(throttled.status()).isEqualTo(429);
+        assertThat(throttled.body().path("error").asText()).isEqualTo("too_many_requests");
+        assertThat(throttled.headers().get("Retry-After")).singleElement()
+                .satisfies(seconds -> assertThat(Integer.parseInt(seconds)).isBetween(1, 300));
+        // other accounts from the same address still sign in
+        assertThat(app.anonymous().postJson("/token", Map.of("username", "admin", "password", AppHarness.ADMIN_PASSWORD)).status())
+                .isEqualTo(200);
+    }
+
+    @Test
     void aRefreshTokenIsSpentOnUseAndIsNoAccessToken() {
         JsonNode login = app.anonymous().postJson("/token", Map.of("username", "admin", "password", AppHarness.ADMIN_PASSWORD)).body();
         String refresh = login.path("refresh_token").asText();

@@ -1,5 +1,6 @@
 package ai.dsp.platform.auth;
 
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
@@ -24,6 +25,10 @@ import java.time.Duration;
  * @param metricsPublic   whether {@code /metrics} and {@code /actuator/prometheus} answer without a token
  * @param documentsWithoutAcl {@code visible}: a document that lists no allowed user or group is
  *                        seen by every signed-in caller; {@code hidden}: by nobody (deny unless listed)
+ * @param loginFailuresPerAccount refused logins of one username within {@code loginWindow} before
+ *                        its logins are refused with 429 until the window lets one more in
+ * @param loginFailuresPerAddress the same for one client address, whatever usernames it tries
+ * @param loginWindow     the window of both login limits
  */
 @Validated
 @ConfigurationProperties("dsp.auth")
@@ -31,7 +36,8 @@ public record AuthProperties(Boolean enabled, String issuer, String audience,
                              @Pattern(regexp = "RS256|ES256|HS256") String algorithm, String hmacSecret,
                              Duration accessTokenTtl, Duration refreshTokenTtl, Duration clockSkew,
                              Path usersFile, Path stateDir, Boolean metricsPublic,
-                             @Pattern(regexp = "visible|hidden") String documentsWithoutAcl) {
+                             @Pattern(regexp = "visible|hidden") String documentsWithoutAcl,
+                             @Min(1) Integer loginFailuresPerAccount, @Min(1) Integer loginFailuresPerAddress, Duration loginWindow) {
 
     public static final Duration MAX_CLOCK_SKEW = Duration.ofSeconds(30);
 
@@ -51,6 +57,9 @@ public record AuthProperties(Boolean enabled, String issuer, String audience,
         stateDir = stateDir == null ? Path.of("data", "auth") : stateDir;
         metricsPublic = metricsPublic == null || metricsPublic;
         documentsWithoutAcl = blank(documentsWithoutAcl) ? "visible" : documentsWithoutAcl;
+        loginFailuresPerAccount = loginFailuresPerAccount == null ? 10 : loginFailuresPerAccount;
+        loginFailuresPerAddress = loginFailuresPerAddress == null ? 50 : loginFailuresPerAddress;
+        loginWindow = loginWindow == null ? Duration.ofMinutes(5) : loginWindow;
     }
 
     public boolean unrestrictedDocumentsVisible() {

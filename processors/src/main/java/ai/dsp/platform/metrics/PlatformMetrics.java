@@ -196,7 +196,7 @@ public final class PlatformMetrics {
 
     /**
      * A refused call or login; {@code reason} is one of a fixed set (bad_credentials, missing,
-     * invalid, expired, not_yet_valid, revoked, wrong_token_type, forbidden).
+     * throttled, invalid, expired, not_yet_valid, revoked, wrong_token_type, forbidden).
      */
     public void authFailure(String reason) {
         Counter.builder(AUTH_FAILURES).description("Refused logins, tokens and missing roles, by reason")

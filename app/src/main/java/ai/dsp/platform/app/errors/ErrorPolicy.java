@@ -6,6 +6,7 @@ import ai.dsp.platform.app.messaging.KafkaDocuments;
 import ai.dsp.platform.app.security.ForbiddenException;
 import ai.dsp.platform.auth.AuthenticationFailedException;
 import ai.dsp.platform.auth.InvalidTokenException;
+import ai.dsp.platform.auth.TooManyAttemptsException;
 import ai.dsp.platform.document.DocumentRejectedException;
 import ai.dsp.platform.ingest.IngestJob;
 import ai.dsp.platform.store.StoreUnavailableException;
@@ -75,6 +76,9 @@ public class ErrorPolicy extends RouteConfigurationBuilder {
         policy.onException(AuthenticationFailedException.class, InvalidTokenException.class)
                 .handled(true).logExhausted(false)
                 .bean(responses, "unauthorized");
+        policy.onException(TooManyAttemptsException.class)
+                .handled(true).logExhausted(false)
+                .bean(responses, "tooManyAttempts");
         policy.onException(ForbiddenException.class)
                 .handled(true).logExhausted(false)
                 .bean(responses, "forbidden");

@@ -2,6 +2,7 @@ package ai.dsp.platform.app.errors;
 
 import ai.dsp.platform.app.http.HttpEntry;
 import ai.dsp.platform.auth.InvalidTokenException;
+import ai.dsp.platform.auth.TooManyAttemptsException;
 import ai.dsp.platform.ingest.DocumentService;
 import ai.dsp.platform.ingest.InboxFiles;
 import ai.dsp.platform.ingest.IngestJob;
@@ -47,6 +48,13 @@ public class ErrorResponses {
         String message = cause instanceof InvalidTokenException invalid ? "the token was refused (" + invalid.reason() + ")" : cause.getMessage();
         respond(exchange, 401, "unauthorized", message);
         exchange.getMessage().setHeader("WWW-Authenticate", "Bearer");
+    }
+
+    /** 429 with the seconds until the next attempt is let in. */
+    public void tooManyAttempts(Exchange exchange) {
+        TooManyAttemptsException cause = (TooManyAttemptsException) caught(exchange);
+        respond(exchange, 429, "too_many_requests", cause.getMessage());
+        exchange.getMessage().setHeader("Retry-After", Math.max(1, (cause.retryAfter().toMillis() + 999) / 1000));
     }
 
     public void forbidden(Exchange exchange) {

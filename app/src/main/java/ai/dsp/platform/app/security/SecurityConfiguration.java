@@ -6,10 +6,12 @@ import ai.dsp.platform.auth.token.Revocations;
 import ai.dsp.platform.auth.token.SigningKeys;
 import ai.dsp.platform.auth.token.TokenService;
 import ai.dsp.platform.auth.user.InitialAdmin;
+import ai.dsp.platform.auth.user.LoginThrottle;
 import ai.dsp.platform.auth.user.PasswordHashes;
 import ai.dsp.platform.auth.user.UserDirectory;
 import ai.dsp.platform.metrics.PlatformMetrics;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.bucket4j.TimeMeter;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
@@ -47,6 +49,12 @@ public class SecurityConfiguration {
     @Bean
     UserDirectory userDirectory(AuthProperties properties, PasswordEncoder encoder) {
         return new UserDirectory(InitialAdmin.usersFile(properties.usersFile(), properties.stateDir(), encoder), encoder);
+    }
+
+    @Bean
+    LoginThrottle loginThrottle(AuthProperties properties) {
+        return new LoginThrottle(properties.loginFailuresPerAccount(), properties.loginFailuresPerAddress(), properties.loginWindow(),
+                TimeMeter.SYSTEM_NANOTIME);
     }
 
     @Bean

@@ -3,10 +3,13 @@ package ai.dsp.platform.app.security;
 import ai.dsp.platform.api.BadRequestException;
 import ai.dsp.platform.auth.AuthenticationFailedException;
 import ai.dsp.platform.auth.InvalidTokenException;
+import ai.dsp.platform.auth.TooManyAttemptsException;
 import ai.dsp.platform.auth.token.IssuedTokens;
 import ai.dsp.platform.auth.token.TokenService;
 import ai.dsp.platform.auth.token.TokenType;
 import ai.dsp.platform.auth.token.VerifiedToken;
+import ai.dsp.platform.app.http.ClientAddress;
+import ai.dsp.platform.auth.user.LoginThrottle;
 import ai.dsp.platform.auth.user.UserAccount;
 import ai.dsp.platform.auth.user.UserDirectory;
 import ai.dsp.platform.metrics.PlatformMetrics;
@@ -35,11 +38,13 @@ public class TokenEndpoints {
 
     private final UserDirectory users;
     private final TokenService tokens;
+    private final LoginThrottle throttle;
     private final PlatformMetrics metrics;
 
-    public TokenEndpoints(UserDirectory users, TokenService tokens, PlatformMetrics metrics) {
+    public TokenEndpoints(UserDirectory users, TokenService tokens, LoginThrottle throttle, PlatformMetrics metrics) {
         this.users = users;
         this.tokens = tokens;
+        this.throttle = throttle;
         this.metrics = metrics;
     }
 
@@ -57,17 +62,25 @@ public class TokenEndpoints {
     }
 
 
-    public TokenResponse token(TokenRequest request) {
+    public TokenResponse token(TokenRequest request, Exchange exchange) {
         if (request == null || blank(request.username()) || blank(request.password())) {
             throw new BadRequestException("Missing username or password");
         }
         if (request.apiKey() != null || request.apiKeyConfig() != null) {
             throw new BadRequestException("api_key and api_key_config are not supported by this release yet");
         }
+        String address = ClientAddress.of(exchange);
+        try {
+            throttle.check(request.username(), address);
+        } catch (TooManyAttemptsException e) {
+            metrics.authFailure("throttled");
+            throw e;
+        }
         UserAccount user;
         try {
             user = users.authenticate(request.username(), request.password());
         } catch (AuthenticationFailedException e) {
+            throttle.failed(request.username(), address);
             metrics.authFailure("bad_credentials");
             throw e;
         }
