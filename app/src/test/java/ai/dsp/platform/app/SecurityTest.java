@@ -230,8 +230,10 @@ class SecurityTest {
                 Map.of("id", "acl-finance", "content", "Finance pays the canteen lunch invoices.",
                         "metadata", Map.of("allowed_groups", List.of("finance")))));
         assertThat(accepted.status()).isEqualTo(202);
+        // the ingestion itself is not the caller's: watch it in the registry, which sees every document
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() ->
-                app.get("/api/v1/documents?collection=acl&status=indexed").body().path("total").asInt() == 4);
+                app.bean(ai.dsp.platform.document.DocumentRegistry.class).list("acl", ai.dsp.platform.document.DocumentStatus.INDEXED, 0, 10)
+                        .total() == 4);
 
         assertThat(visible(reader, "/api/v1/retrieve")).containsExactlyInAnyOrder("acl-open", "acl-staff", "acl-reader");
         assertThat(visible(reader, "/api/v1/query")).containsExactlyInAnyOrder("acl-open", "acl-staff", "acl-reader");
@@ -239,6 +241,12 @@ class SecurityTest {
         assertThat(visible(app, "/api/v1/retrieve")).containsExactly("acl-open");
         // the request's own filter cannot widen the ACL
         assertThat(visibleWithFilter(reader, Map.of("documentId", "acl-finance"))).isEmpty();
+        // the document list and status follow the same ACL
+        List<String> listed = new ArrayList<>();
+        reader.get("/api/v1/documents?collection=acl").body().path("items").forEach(item -> listed.add(item.path("id").asText()));
+        assertThat(listed).containsExactlyInAnyOrder("acl-open", "acl-staff", "acl-reader");
+        assertThat(reader.get("/api/v1/documents/acl-staff").status()).isEqualTo(200);
+        assertThat(reader.get("/api/v1/documents/acl-finance").status()).isEqualTo(404);
     }
 
     private static List<String> visible(AppHarness caller, String path) {

@@ -1,5 +1,7 @@
 package ai.dsp.platform.document;
 
+import ai.dsp.platform.store.MetadataFilter;
+
 import java.util.List;
 import java.util.Optional;
 
@@ -17,7 +19,12 @@ public interface DocumentRegistry extends AutoCloseable {
     Optional<DocumentRecord> find(String id);
 
     /** A page of records ordered by id; {@code collection} and {@code status} may be null (any). */
-    Page list(String collection, DocumentStatus status, int offset, int limit);
+    default Page list(String collection, DocumentStatus status, int offset, int limit) {
+        return list(collection, status, null, offset, limit);
+    }
+
+    /** The same, only of the documents {@code access} lets its caller see (null: all of them), inside the query. */
+    Page list(String collection, DocumentStatus status, MetadataFilter.Access access, int offset, int limit);
 
     /** Collections that hold at least one document that is not deleted. */
     List<String> collections();

@@ -9,9 +9,11 @@ import ai.dsp.platform.metrics.PlatformMetrics;
 import ai.dsp.platform.metrics.PlatformMetrics.Outcome;
 import ai.dsp.platform.notify.DocumentEvent;
 import ai.dsp.platform.store.ChunkStore;
+import ai.dsp.platform.store.MetadataFilter;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /** Owns document status: every transition is recorded in the registry and yields its event. */
@@ -99,13 +101,32 @@ public final class DocumentService {
         return registry.find(id).orElseThrow(() -> new NotFoundException("document '" + id + "' does not exist"));
     }
 
-    public DocumentRegistry.Page list(String collection, String status, Integer offset, Integer limit) {
+    /** The record if the caller's scope lets them see it; one they may not see does not exist for them. */
+    public DocumentRecord get(String id, List<MetadataFilter> scope) {
+        DocumentRecord record = get(id);
+        MetadataFilter.Access access = access(scope);
+        if (access != null && !access.permits(record.metadata())) {
+            throw new NotFoundException("document '" + id + "' does not exist");
+        }
+        return record;
+    }
+
+    /** A page of the records the caller's scope lets them see (its ACL; the registry indexes no other metadata). */
+    public DocumentRegistry.Page list(String collection, String status, Integer offset, Integer limit, List<MetadataFilter> scope) {
         int from = offset == null ? 0 : offset;
         int size = limit == null ? 50 : limit;
         if (from < 0 || size < 1 || size > MAX_PAGE) {
             throw new BadRequestException("offset must be >= 0 and limit between 1 and " + MAX_PAGE);
         }
-        return registry.list(blankToNull(collection), parseStatus(status), from, size);
+        return registry.list(blankToNull(collection), parseStatus(status), access(scope), from, size);
+    }
+
+    private static MetadataFilter.Access access(List<MetadataFilter> scope) {
+        if (scope == null) {
+            throw new IllegalStateException("a document read needs the caller's scope");
+        }
+        return scope.stream().filter(MetadataFilter.Access.class::isInstance).map(MetadataFilter.Access.class::cast)
+                .findFirst().orElse(null);
     }
 
     private static DocumentStatus parseStatus(String status) {

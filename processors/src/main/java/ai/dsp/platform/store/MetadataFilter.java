@@ -1,6 +1,7 @@
 package ai.dsp.platform.store;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A condition on a document metadata field, applied inside the search (pre-filter) so that
@@ -35,6 +36,24 @@ public sealed interface MetadataFilter {
 
         public Access {
             groups = groups == null ? List.of() : List.copyOf(groups);
+        }
+
+        /** The same rule for one document's metadata, where a single record is looked up by id. */
+        public boolean permits(Map<String, Object> metadata) {
+            List<String> users = values(metadata.get(ALLOWED_USERS));
+            List<String> allowedGroups = values(metadata.get(ALLOWED_GROUPS));
+            if (users.isEmpty() && allowedGroups.isEmpty()) {
+                return unrestrictedVisible;
+            }
+            return (subject != null && users.contains(subject)) || allowedGroups.stream().anyMatch(groups::contains);
+        }
+
+        /** The ACL lists of a document's metadata, for stores that index them apart. */
+        public static List<String> values(Object value) {
+            if (value instanceof List<?> list) {
+                return list.stream().filter(java.util.Objects::nonNull).map(Object::toString).toList();
+            }
+            return value == null ? List.of() : List.of(value.toString());
         }
 
         @Override

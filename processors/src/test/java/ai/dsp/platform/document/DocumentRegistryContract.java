@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
 
 import ai.dsp.platform.document.DocumentRegistry.Page;
+import ai.dsp.platform.store.MetadataFilter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -152,6 +153,30 @@ public abstract class DocumentRegistryContract {
         registry.close();
 
         assertThatThrownBy(() -> registry.find("doc-1")).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aListShowsOnlyWhatTheCallersAccessAllowsAndCountsOnlyThat() {
+        registry.save(withAcl("open", Map.of()));
+        registry.save(withAcl("staff", Map.of("allowed_groups", List.of("staff", "ops"))));
+        registry.save(withAcl("alice", Map.of("allowed_users", List.of("alice"))));
+        registry.save(withAcl("finance", Map.of("allowed_groups", List.of("finance"))));
+
+        Page staff = registry.list("kb", null, new MetadataFilter.Access("bob", List.of("staff"), true), 0, 10);
+        Page alice = registry.list("kb", null, new MetadataFilter.Access("alice", List.of(), false), 0, 10);
+        Page outsider = registry.list("kb", null, new MetadataFilter.Access("mallory", List.of("guests"), false), 0, 10);
+
+        assertThat(ids(staff)).containsExactly("open", "staff");
+        assertThat(staff.total()).isEqualTo(2);
+        assertThat(ids(alice)).containsExactly("alice");
+        assertThat(outsider.items()).isEmpty();
+        assertThat(outsider.total()).isZero();
+        assertThat(registry.list("kb", null, null, 0, 10).total()).isEqualTo(4);
+    }
+
+    private static DocumentRecord withAcl(String id, Map<String, Object> metadata) {
+        return new DocumentRecord(id, "kb", "kafka:docs", id + ".txt", "text/plain", "hash-" + id, 10,
+                metadata, DocumentStatus.INDEXED, null, 1, null, RECEIVED, RECEIVED, null);
     }
 
     private static DocumentRecord record(String id, String collection, DocumentStatus status) {

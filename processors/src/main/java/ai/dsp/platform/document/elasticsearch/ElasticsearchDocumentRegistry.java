@@ -4,6 +4,8 @@ import ai.dsp.platform.document.DocumentRecord;
 import ai.dsp.platform.document.DocumentRegistry;
 import ai.dsp.platform.document.DocumentStatus;
 import ai.dsp.platform.document.RecordJson;
+import ai.dsp.platform.store.MetadataFilter;
+import ai.dsp.platform.store.elasticsearch.AccessClauses;
 import ai.dsp.platform.store.elasticsearch.ElasticsearchFailures;
 import ai.dsp.platform.store.elasticsearch.ElasticsearchProperties;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
@@ -69,6 +71,8 @@ public final class ElasticsearchDocumentRegistry implements DocumentRegistry {
                 ID, record.id(),
                 COLLECTION, record.collection(),
                 STATUS, record.status().wire(),
+                MetadataFilter.Access.ALLOWED_USERS, MetadataFilter.Access.values(record.metadata().get(MetadataFilter.Access.ALLOWED_USERS)),
+                MetadataFilter.Access.ALLOWED_GROUPS, MetadataFilter.Access.values(record.metadata().get(MetadataFilter.Access.ALLOWED_GROUPS)),
                 RECORD, RecordJson.MAPPER.convertValue(record, SOURCE));
         Refresh refresh = record.status() == DocumentStatus.PROCESSING ? Refresh.False : Refresh.WaitFor;
         ElasticsearchFailures.call(() -> client.index(i -> i.index(index).id(record.id()).document(source).refresh(refresh)));
@@ -83,7 +87,7 @@ public final class ElasticsearchDocumentRegistry implements DocumentRegistry {
     }
 
     @Override
-    public Page list(String collection, DocumentStatus status, int offset, int limit) {
+    public Page list(String collection, DocumentStatus status, MetadataFilter.Access access, int offset, int limit) {
         if (offset < 0 || limit < 0) {
             throw new IllegalArgumentException("offset and limit must not be negative");
         }
@@ -91,7 +95,7 @@ public final class ElasticsearchDocumentRegistry implements DocumentRegistry {
             throw new IllegalArgumentException("offset + limit must not exceed " + MAX_RESULT_WINDOW);
         }
         ensureOpen();
-        Query query = matching(collection, status);
+        Query query = matching(collection, status, access);
         SearchResponse<ObjectNode> page = ElasticsearchFailures.call(() -> client.search(s -> s
                 .index(index).query(query).from(offset).size(limit)
                 .sort(o -> o.field(f -> f.field(ID).order(SortOrder.Asc)))
@@ -129,9 +133,10 @@ public final class ElasticsearchDocumentRegistry implements DocumentRegistry {
                               "refresh_interval": "%dms"},
                  "mappings": {"dynamic": false, "properties": {
                    "%s": {"type": "keyword"}, "%s": {"type": "keyword"}, "%s": {"type": "keyword"},
+                   "%s": {"type": "keyword"}, "%s": {"type": "keyword"},
                    "%s": {"type": "object", "enabled": false}}}}
                 """.formatted(properties.replicas(), MAX_RESULT_WINDOW, properties.refreshInterval().toMillis(),
-                ID, COLLECTION, STATUS, RECORD);
+                ID, COLLECTION, STATUS, MetadataFilter.Access.ALLOWED_USERS, MetadataFilter.Access.ALLOWED_GROUPS, RECORD);
         try {
             client.indices().create(c -> c.index(index).withJson(new StringReader(body)));
         } catch (ElasticsearchException e) {
@@ -144,8 +149,11 @@ public final class ElasticsearchDocumentRegistry implements DocumentRegistry {
         }
     }
 
-    private static Query matching(String collection, DocumentStatus status) {
+    private static Query matching(String collection, DocumentStatus status, MetadataFilter.Access access) {
         BoolQuery.Builder query = new BoolQuery.Builder();
+        if (access != null) {
+            query.filter(AccessClauses.of(access, MetadataFilter.Access.ALLOWED_USERS, MetadataFilter.Access.ALLOWED_GROUPS));
+        }
         if (collection != null) {
             query.filter(f -> f.term(t -> t.field(COLLECTION).value(collection)));
         }

@@ -13,7 +13,9 @@ import ai.dsp.platform.document.DocumentRecord;
 import ai.dsp.platform.document.DocumentRegistry;
 import ai.dsp.platform.document.DocumentStatus;
 import ai.dsp.platform.document.RecordJson;
+import ai.dsp.platform.lucene.AccessQuery;
 import ai.dsp.platform.lucene.LuceneIndex;
+import ai.dsp.platform.store.MetadataFilter;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.lucene.analysis.Analyzer;
@@ -89,11 +91,11 @@ public final class LuceneDocumentRegistry implements DocumentRegistry {
     }
 
     @Override
-    public Page list(String collection, DocumentStatus status, int offset, int limit) {
+    public Page list(String collection, DocumentStatus status, MetadataFilter.Access access, int offset, int limit) {
         if (offset < 0 || limit < 0) {
             throw new IllegalArgumentException("offset and limit must not be negative");
         }
-        Query query = matching(collection, status);
+        Query query = matching(collection, status, access);
         return index.read(searcher -> {
             int total = searcher.count(query);
             int end = (int) Math.min(total, (long) offset + limit);
@@ -144,6 +146,12 @@ public final class LuceneDocumentRegistry implements DocumentRegistry {
         doc.add(new SortedDocValuesField(ID, new BytesRef(record.id())));
         doc.add(new StringField(COLLECTION, record.collection(), Field.Store.NO));
         doc.add(new StringField(STATUS, record.status().wire(), Field.Store.NO));
+        for (String user : MetadataFilter.Access.values(record.metadata().get(MetadataFilter.Access.ALLOWED_USERS))) {
+            doc.add(new StringField(MetadataFilter.Access.ALLOWED_USERS, user, Field.Store.NO));
+        }
+        for (String group : MetadataFilter.Access.values(record.metadata().get(MetadataFilter.Access.ALLOWED_GROUPS))) {
+            doc.add(new StringField(MetadataFilter.Access.ALLOWED_GROUPS, group, Field.Store.NO));
+        }
         doc.add(new StoredField(RECORD_JSON, toJson(record)));
         return doc;
     }
@@ -160,11 +168,14 @@ public final class LuceneDocumentRegistry implements DocumentRegistry {
         }
     }
 
-    private static Query matching(String collection, DocumentStatus status) {
-        if (collection == null && status == null) {
+    private static Query matching(String collection, DocumentStatus status, MetadataFilter.Access access) {
+        if (collection == null && status == null && access == null) {
             return new MatchAllDocsQuery();
         }
         BooleanQuery.Builder query = new BooleanQuery.Builder();
+        if (access != null) {
+            query.add(AccessQuery.of(access, MetadataFilter.Access.ALLOWED_USERS, MetadataFilter.Access.ALLOWED_GROUPS), Occur.FILTER);
+        }
         if (collection != null) {
             query.add(new TermQuery(new Term(COLLECTION, collection)), Occur.FILTER);
         }

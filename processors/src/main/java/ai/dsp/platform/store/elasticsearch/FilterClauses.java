@@ -40,24 +40,7 @@ final class FilterClauses {
     }
 
     private static Query visibleTo(MetadataFilter.Access access) {
-        List<Query> visible = new ArrayList<>();
-        if (access.subject() != null) {
-            visible.add(term(keywordField(MetadataFilter.Access.ALLOWED_USERS), FieldValue.of(access.subject())));
-        }
-        access.groups().forEach(group -> visible.add(term(keywordField(MetadataFilter.Access.ALLOWED_GROUPS), FieldValue.of(group))));
-        if (access.unrestrictedVisible()) {
-            visible.add(Query.of(q -> q.bool(b -> b
-                    .mustNot(exists(keywordField(MetadataFilter.Access.ALLOWED_USERS)))
-                    .mustNot(exists(keywordField(MetadataFilter.Access.ALLOWED_GROUPS))))));
-        }
-        if (visible.isEmpty()) {
-            return Query.of(q -> q.matchNone(m -> m));
-        }
-        return Query.of(q -> q.bool(b -> b.should(visible).minimumShouldMatch("1")));
-    }
-
-    private static Query exists(String field) {
-        return Query.of(q -> q.exists(e -> e.field(field)));
+        return AccessClauses.of(access, keywordField(MetadataFilter.Access.ALLOWED_USERS), keywordField(MetadataFilter.Access.ALLOWED_GROUPS));
     }
 
     private static Query equalTo(String field, Object value) {

@@ -4,12 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import ai.dsp.platform.lucene.AccessQuery;
 import ai.dsp.platform.store.MetadataFilter;
 import org.apache.lucene.document.DoublePoint;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
-import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.TermQuery;
@@ -50,26 +50,7 @@ final class FilterQueries {
     }
 
     private static Query visibleTo(MetadataFilter.Access access) {
-        BooleanQuery.Builder visible = new BooleanQuery.Builder();
-        if (access.subject() != null) {
-            visible.add(new TermQuery(new Term(keywordField(MetadataFilter.Access.ALLOWED_USERS), access.subject())), Occur.SHOULD);
-        }
-        access.groups().forEach(group ->
-                visible.add(new TermQuery(new Term(keywordField(MetadataFilter.Access.ALLOWED_GROUPS), group)), Occur.SHOULD));
-        if (access.unrestrictedVisible()) {
-            visible.add(new BooleanQuery.Builder()
-                    .add(new MatchAllDocsQuery(), Occur.FILTER)
-                    .add(anyValue(MetadataFilter.Access.ALLOWED_USERS), Occur.MUST_NOT)
-                    .add(anyValue(MetadataFilter.Access.ALLOWED_GROUPS), Occur.MUST_NOT)
-                    .build(), Occur.SHOULD);
-        }
-        BooleanQuery query = visible.build();
-        return query.clauses().isEmpty() ? new MatchNoDocsQuery("nothing is visible to this caller") : query;
-    }
-
-    /** Chunks with at least one value in the keyword field. */
-    private static Query anyValue(String field) {
-        return TermRangeQuery.newStringRange(keywordField(field), null, null, true, true);
+        return AccessQuery.of(access, keywordField(MetadataFilter.Access.ALLOWED_USERS), keywordField(MetadataFilter.Access.ALLOWED_GROUPS));
     }
 
     private static Query equalTo(String field, Object value) {
