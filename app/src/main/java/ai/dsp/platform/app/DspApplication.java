@@ -1,5 +1,6 @@
 package ai.dsp.platform.app;
 
+import ai.dsp.platform.app.audit.AuditCommand;
 import ai.dsp.platform.app.eval.BenchCommand;
 import ai.dsp.platform.app.eval.EvalCommand;
 import org.springframework.boot.SpringApplication;
@@ -12,13 +13,16 @@ import java.util.List;
 @ConfigurationPropertiesScan("ai.dsp.platform")
 public class DspApplication {
 
-    /** Starts the platform, or runs one of its commands: {@code eval ...}, {@code bench ...}. */
+    /** Starts the platform, or runs one of its commands: {@code eval ...}, {@code bench ...}, {@code audit verify FILE}. */
     public static void main(String[] args) {
         if (args.length > 0 && EvalCommand.NAME.equals(args[0])) {
             System.exit(EvalCommand.run(List.of(args).subList(1, args.length)));
         }
         if (args.length > 0 && BenchCommand.NAME.equals(args[0])) {
             System.exit(BenchCommand.run(List.of(args).subList(1, args.length)));
+        }
+        if (args.length > 0 && AuditCommand.NAME.equals(args[0])) {
+            System.exit(AuditCommand.run(List.of(args).subList(1, args.length), System.out));
         }
         SpringApplication.run(DspApplication.class, args);
     }

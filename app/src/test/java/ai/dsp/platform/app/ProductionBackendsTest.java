@@ -42,6 +42,7 @@ class ProductionBackendsTest {
     private static final String DEAD_LETTERS = RUN + ".dlt";
     private static final String EVENTS = RUN + ".events";
     private static final String CHANNEL = RUN + ".events";
+    private static final String AUDIT = RUN + ".audit";
 
     @TempDir
     static Path work;
@@ -61,6 +62,7 @@ class ProductionBackendsTest {
         kafka.createTopic(DOCUMENTS, 3);
         kafka.createTopic(DEAD_LETTERS, 1);
         kafka.createTopic(EVENTS, 1);
+        kafka.createTopic(AUDIT, 1);
         String redisUrl = RedisServer.shared().url();
         redis = RedisClient.create(redisUrl);
         subscription = redis.connectPubSub();
@@ -84,7 +86,8 @@ class ProductionBackendsTest {
                 "--spring.data.redis.url=" + redisUrl,
                 "--dsp.redis.events-channel=" + CHANNEL,
                 "--dsp.cache.key-prefix=" + RUN,
-                "--dsp.metrics.probe-interval=1s");
+                "--dsp.metrics.probe-interval=1s",
+                "--dsp.audit.kafka-topic=" + AUDIT);
         kafkaClient = new KafkaTestClient(kafka.bootstrapServers());
     }
 
@@ -141,6 +144,13 @@ class ProductionBackendsTest {
         assertThat(events).extracting(e -> e.path("type").asText()).containsOnly("document.indexed");
         assertThat(events).extracting(e -> e.path("documentId").asText()).containsExactlyInAnyOrder("vpn-guide", "expenses");
         await().atMost(Duration.ofSeconds(10)).until(() -> redisEvents.stream().filter(e -> e.contains("vpn-guide")).count() == 1);
+        // the audit trail's copy on Kafka: the reader's query, with the document it returned
+        assertThat(consume(AUDIT, 1)).map(record -> json(record.value())).anySatisfy(audit -> {
+            assertThat(audit.path("path").asText()).isEqualTo("/api/v1/query");
+            assertThat(audit.path("principal").asText()).isEqualTo(AppHarness.READER);
+            assertThat(audit.path("documents").get(0).asText()).isEqualTo("vpn-guide");
+            assertThat(audit.path("prev").asText()).hasSize(64);
+        });
     }
 
     @Test

@@ -1,5 +1,6 @@
 package ai.dsp.platform.app.http;
 
+import ai.dsp.platform.app.audit.AuditTrail;
 import ai.dsp.platform.app.security.AccessScope;
 import ai.dsp.platform.app.security.Caller;
 import org.apache.camel.Exchange;
@@ -11,7 +12,7 @@ import java.util.regex.Pattern;
 
 /**
  * First step of every HTTP route: records who the verified caller is ({@link Caller}) and what
- * they may see ({@link AccessScope}), drops any
+ * they may see ({@link AccessScope}), has the call audited ({@link AuditTrail}), drops any
  * {@code Camel*} header a client sent (any case), so no caller can steer a component
  * (CVE-2025-27636 class), and gives the request its id.
  */
@@ -22,9 +23,11 @@ public class HttpEntry {
     private static final Pattern CALLER_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{8,64}");
 
     private final AccessScope scope;
+    private final AuditTrail audit;
 
-    public HttpEntry(AccessScope scope) {
+    public HttpEntry(AccessScope scope, AuditTrail audit) {
         this.scope = scope;
+        this.audit = audit;
     }
 
     public void accept(Exchange exchange) {
@@ -32,6 +35,7 @@ public class HttpEntry {
         scope.capture(exchange);
         exchange.getMessage().getHeaders().keySet().removeIf(HttpEntry::isCamelHeader);
         exchange.getMessage().setHeader(REQUEST_ID, requestIdOf(exchange.getMessage().getHeader(REQUEST_ID, String.class)));
+        audit.watch(exchange);
     }
 
     /** The caller's request id when it is a sane one, else a new one. */

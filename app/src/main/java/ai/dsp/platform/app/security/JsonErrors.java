@@ -1,13 +1,16 @@
 package ai.dsp.platform.app.security;
 
 import ai.dsp.platform.app.errors.ErrorBody;
+import ai.dsp.platform.app.audit.AuditTrail;
 import ai.dsp.platform.app.http.HttpEntry;
 import ai.dsp.platform.metrics.PlatformMetrics;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
 import org.springframework.security.oauth2.server.resource.web.access.BearerTokenAccessDeniedHandler;
@@ -27,10 +30,12 @@ final class JsonErrors implements AuthenticationEntryPoint, AccessDeniedHandler 
     private final BearerTokenAccessDeniedHandler denied = new BearerTokenAccessDeniedHandler();
     private final ObjectMapper json;
     private final PlatformMetrics metrics;
+    private final AuditTrail audit;
 
-    JsonErrors(ObjectMapper json, PlatformMetrics metrics) {
+    JsonErrors(ObjectMapper json, PlatformMetrics metrics, AuditTrail audit) {
         this.json = json;
         this.metrics = metrics;
+        this.audit = audit;
     }
 
     @Override
@@ -43,18 +48,22 @@ final class JsonErrors implements AuthenticationEntryPoint, AccessDeniedHandler 
         String message = failure instanceof InvalidBearerTokenException
                 ? "the bearer token was refused (" + failure.getMessage() + ")"
                 : "authentication required: send Authorization: Bearer <token> (POST /token issues one)";
-        write(request, response, "unauthorized", message);
+        write(request, response, "unauthorized", message, null);
     }
 
     @Override
     public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException failure) throws IOException {
         denied.handle(request, response, failure);
         metrics.authFailure("forbidden");
-        write(request, response, "forbidden", "this needs the " + SecurityConfiguration.ADMIN + " role");
+        Authentication caller = SecurityContextHolder.getContext().getAuthentication();
+        write(request, response, "forbidden", "this needs the " + SecurityConfiguration.ADMIN + " role",
+                caller == null ? null : caller.getName());
     }
 
-    private void write(HttpServletRequest request, HttpServletResponse response, String error, String message) throws IOException {
+    private void write(HttpServletRequest request, HttpServletResponse response, String error, String message, String principal)
+            throws IOException {
         String requestId = HttpEntry.requestIdOf(request.getHeader(HttpEntry.REQUEST_ID));
+        audit.refused(request, response.getStatus(), requestId, principal);
         response.setHeader(HttpEntry.REQUEST_ID, requestId);
         response.setContentType("application/json");
         json.writeValue(response.getOutputStream(), new ErrorBody(error, message, requestId));

@@ -1,14 +1,18 @@
 package ai.dsp.platform.app.security;
 
+import ai.dsp.platform.app.audit.AuditTrail;
 import ai.dsp.platform.auth.AuthProperties;
 import ai.dsp.platform.auth.token.InMemoryRevocations;
 import ai.dsp.platform.auth.token.Revocations;
 import ai.dsp.platform.auth.token.SigningKeys;
 import ai.dsp.platform.auth.token.TokenService;
+import ai.dsp.platform.auth.LdapProperties;
 import ai.dsp.platform.auth.user.InitialAdmin;
+import ai.dsp.platform.auth.user.LdapDirectory;
 import ai.dsp.platform.auth.user.LoginThrottle;
 import ai.dsp.platform.auth.user.PasswordHashes;
 import ai.dsp.platform.auth.user.UserDirectory;
+import ai.dsp.platform.auth.user.UserLogins;
 import ai.dsp.platform.metrics.PlatformMetrics;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.bucket4j.TimeMeter;
@@ -51,6 +55,12 @@ public class SecurityConfiguration {
         return new UserDirectory(InitialAdmin.usersFile(properties.usersFile(), properties.stateDir(), encoder), encoder);
     }
 
+    /** The users file, and LDAP for the usernames it does not have when {@code dsp.auth.ldap.enabled}. */
+    @Bean
+    UserLogins userLogins(UserDirectory users, LdapProperties ldap) {
+        return new UserLogins(users, ldap.enabled() ? new LdapDirectory(ldap) : null);
+    }
+
     @Bean
     LoginThrottle loginThrottle(AuthProperties properties) {
         return new LoginThrottle(properties.loginFailuresPerAccount(), properties.loginFailuresPerAddress(), properties.loginWindow(),
@@ -70,8 +80,8 @@ public class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain securityFilterChain(HttpSecurity http, AuthProperties properties, TokenService tokens, ObjectMapper json,
-                                            PlatformMetrics metrics) throws Exception {
-        JsonErrors errors = new JsonErrors(json, metrics);
+                                            PlatformMetrics metrics, AuditTrail audit) throws Exception {
+        JsonErrors errors = new JsonErrors(json, metrics, audit);
         http.csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .httpBasic(basic -> basic.disable())

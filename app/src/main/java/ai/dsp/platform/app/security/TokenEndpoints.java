@@ -11,7 +11,7 @@ import ai.dsp.platform.auth.token.VerifiedToken;
 import ai.dsp.platform.app.http.ClientAddress;
 import ai.dsp.platform.auth.user.LoginThrottle;
 import ai.dsp.platform.auth.user.UserAccount;
-import ai.dsp.platform.auth.user.UserDirectory;
+import ai.dsp.platform.auth.user.UserLogins;
 import ai.dsp.platform.metrics.PlatformMetrics;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -36,12 +36,12 @@ public class TokenEndpoints {
     private static final DateTimeFormatter SEED_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
     private static final String BEARER = "Bearer ";
 
-    private final UserDirectory users;
+    private final UserLogins users;
     private final TokenService tokens;
     private final LoginThrottle throttle;
     private final PlatformMetrics metrics;
 
-    public TokenEndpoints(UserDirectory users, TokenService tokens, LoginThrottle throttle, PlatformMetrics metrics) {
+    public TokenEndpoints(UserLogins users, TokenService tokens, LoginThrottle throttle, PlatformMetrics metrics) {
         this.users = users;
         this.tokens = tokens;
         this.throttle = throttle;

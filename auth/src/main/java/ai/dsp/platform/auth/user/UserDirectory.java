@@ -66,6 +66,11 @@ public final class UserDirectory {
         return entry.account();
     }
 
+    public boolean contains(String username) {
+        reloadIfChanged();
+        return username != null && users.containsKey(username);
+    }
+
     /** Accounts whose hash is still the seed's unsalted SHA-256. */
     public List<String> legacyAccounts() {
         return users.entrySet().stream()
