@@ -8,15 +8,11 @@ import ai.dsp.platform.testing.RedisServer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.data.redis.core.StringRedisTemplate;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -27,21 +23,18 @@ import static org.awaitility.Awaitility.await;
 class RedisQueryCacheTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final RedisServer REDIS = RedisServer.shared();
-    private final String prefix = "test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
-    private final List<LettuceConnectionFactory> connections = new ArrayList<>();
+    private final RedisTemplates redis = new RedisTemplates("cache", RedisServer.shared().port());
+    private final String prefix = redis.prefix;
 
     @AfterEach
     void cleanUp() {
-        StringRedisTemplate redis = template(REDIS.port());
-        redis.delete(redis.keys(prefix + ":*"));
-        connections.forEach(LettuceConnectionFactory::destroy);
+        redis.close();
     }
 
     @Test
     void aCachedResponseIsServedUntilItsCollectionChanges() {
-        RedisQueryCache cache = new RedisQueryCache(template(REDIS.port()), JSON, Duration.ofMinutes(1), prefix);
-        RedisQueryCache otherInstance = new RedisQueryCache(template(REDIS.port()), JSON, Duration.ofMinutes(1), prefix);
+        RedisQueryCache cache = new RedisQueryCache(redis.template(), JSON, Duration.ofMinutes(1), prefix);
+        RedisQueryCache otherInstance = new RedisQueryCache(redis.template(), JSON, Duration.ofMinutes(1), prefix);
         cache.lookup("kb", "hybrid|5|vpn").store(response("kb", "vpn"));
         cache.lookup("hr", "hybrid|5|leave").store(response("hr", "leave"));
 
@@ -56,7 +49,7 @@ class RedisQueryCacheTest {
 
     @Test
     void aResultComputedWhileTheCollectionChangedIsNeverServed() {
-        RedisQueryCache cache = new RedisQueryCache(template(REDIS.port()), JSON, Duration.ofMinutes(1), prefix);
+        RedisQueryCache cache = new RedisQueryCache(redis.template(), JSON, Duration.ofMinutes(1), prefix);
         QueryCache.Entry before = cache.lookup("kb", "q");
 
         cache.invalidate("kb");
@@ -67,7 +60,7 @@ class RedisQueryCacheTest {
 
     @Test
     void entriesExpireAfterTheTtl() {
-        RedisQueryCache cache = new RedisQueryCache(template(REDIS.port()), JSON, Duration.ofSeconds(1), prefix);
+        RedisQueryCache cache = new RedisQueryCache(redis.template(), JSON, Duration.ofSeconds(1), prefix);
         cache.lookup("kb", "q").store(response("kb", "q"));
         assertThat(cache.lookup("kb", "q").cached()).isPresent();
 
@@ -80,18 +73,11 @@ class RedisQueryCacheTest {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
-        RedisQueryCache cache = new RedisQueryCache(template(closedPort), JSON, Duration.ofMinutes(1), prefix);
+        RedisQueryCache cache = new RedisQueryCache(redis.template(closedPort), JSON, Duration.ofMinutes(1), prefix);
 
         cache.lookup("kb", "q").store(response("kb", "q"));
         cache.invalidate("kb");
         assertThat(cache.lookup("kb", "q").cached()).isEmpty();
-    }
-
-    private StringRedisTemplate template(int port) {
-        LettuceConnectionFactory factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", port));
-        factory.afterPropertiesSet();
-        connections.add(factory);
-        return new StringRedisTemplate(factory);
     }
 
     private static RetrieveResponse response(String collection, String query) {

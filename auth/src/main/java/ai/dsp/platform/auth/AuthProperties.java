@@ -7,6 +7,7 @@ import org.springframework.validation.annotation.Validated;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The JWT service and the guard in front of every endpoint.
@@ -29,6 +30,8 @@ import java.time.Duration;
  *                        its logins are refused with 429 until the window lets one more in
  * @param loginFailuresPerAddress the same for one client address, whatever usernames it tries
  * @param loginWindow     the window of both login limits
+ * @param corsAllowedOrigins browser origins allowed to call the API cross-site (e.g.
+ *                        {@code https://portal.example.com}); empty: none (closed)
  */
 @Validated
 @ConfigurationProperties("dsp.auth")
@@ -37,7 +40,8 @@ public record AuthProperties(Boolean enabled, String issuer, String audience,
                              Duration accessTokenTtl, Duration refreshTokenTtl, Duration clockSkew,
                              Path usersFile, Path stateDir, Boolean metricsPublic,
                              @Pattern(regexp = "visible|hidden") String documentsWithoutAcl,
-                             @Min(1) Integer loginFailuresPerAccount, @Min(1) Integer loginFailuresPerAddress, Duration loginWindow) {
+                             @Min(1) Integer loginFailuresPerAccount, @Min(1) Integer loginFailuresPerAddress, Duration loginWindow,
+                             List<String> corsAllowedOrigins) {
 
     public static final Duration MAX_CLOCK_SKEW = Duration.ofSeconds(30);
 
@@ -60,6 +64,11 @@ public record AuthProperties(Boolean enabled, String issuer, String audience,
         loginFailuresPerAccount = loginFailuresPerAccount == null ? 10 : loginFailuresPerAccount;
         loginFailuresPerAddress = loginFailuresPerAddress == null ? 50 : loginFailuresPerAddress;
         loginWindow = loginWindow == null ? Duration.ofMinutes(5) : loginWindow;
+        corsAllowedOrigins = corsAllowedOrigins == null ? List.of()
+                : corsAllowedOrigins.stream().filter(origin -> !origin.isBlank()).toList();
+        if (corsAllowedOrigins.contains("*")) {
+            throw new IllegalArgumentException("dsp.auth.cors-allowed-origins must name origins; '*' would let any site call with a user's token");
+        }
     }
 
     public boolean unrestrictedDocumentsVisible() {

@@ -1,6 +1,7 @@
 package ai.dsp.platform.app.security;
 
 import ai.dsp.platform.app.audit.AuditTrail;
+import ai.dsp.platform.app.messaging.RedisRevocations;
 import ai.dsp.platform.auth.AuthProperties;
 import ai.dsp.platform.auth.token.InMemoryRevocations;
 import ai.dsp.platform.auth.token.Revocations;
@@ -16,8 +17,10 @@ import ai.dsp.platform.auth.user.UserLogins;
 import ai.dsp.platform.metrics.PlatformMetrics;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.bucket4j.TimeMeter;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -27,8 +30,12 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtGra
 import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
 import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.CorsConfigurationSource;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -67,9 +74,11 @@ public class SecurityConfiguration {
                 TimeMeter.SYSTEM_NANOTIME);
     }
 
+    /** Shared by every replica through Redis when {@code dsp.redis.enabled}, else this process's own. */
     @Bean
-    Revocations revocations() {
-        return new InMemoryRevocations(Clock.systemUTC());
+    Revocations revocations(@Value("${dsp.redis.enabled:false}") boolean redis, @Value("${dsp.cache.key-prefix:dsp}") String keyPrefix,
+                            StringRedisTemplate redisEventsTemplate) {
+        return redis ? new RedisRevocations(redisEventsTemplate, keyPrefix, Clock.systemUTC()) : new InMemoryRevocations(Clock.systemUTC());
     }
 
     @Bean
@@ -87,6 +96,7 @@ public class SecurityConfiguration {
                 .httpBasic(basic -> basic.disable())
                 .formLogin(form -> form.disable())
                 .logout(logout -> logout.disable())
+                .cors(cors -> cors.configurationSource(cors(properties)))
                 .exceptionHandling(handling -> handling.authenticationEntryPoint(errors).accessDeniedHandler(errors));
         if (!properties.enabled()) {
             http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll());
@@ -109,6 +119,25 @@ public class SecurityConfiguration {
                 .accessDeniedHandler(errors)
                 .jwt(jwt -> jwt.decoder(new PlatformJwtDecoder(tokens, metrics)).jwtAuthenticationConverter(roles())));
         return http.build();
+    }
+
+    /**
+     * Cross-site browser calls only from the configured origins (none by default): bearer tokens
+     * in headers, no cookies, so credentials are not allowed either.
+     */
+    private static CorsConfigurationSource cors(AuthProperties properties) {
+        UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+        if (!properties.corsAllowedOrigins().isEmpty()) {
+            CorsConfiguration config = new CorsConfiguration();
+            config.setAllowedOrigins(properties.corsAllowedOrigins());
+            config.setAllowedMethods(List.of("GET", "POST", "PUT", "DELETE"));
+            config.setAllowedHeaders(List.of("Authorization", "Content-Type", "X-Request-Id", "X-API-Key"));
+            config.setExposedHeaders(List.of("X-Request-Id", "Retry-After", "WWW-Authenticate"));
+            config.setAllowCredentials(false);
+            config.setMaxAge(3600L);
+            source.registerCorsConfiguration("/**", config);
+        }
+        return source;
     }
 
     /** The roles claim becomes ROLE_* authorities; the principal's name is {@code sub}. */

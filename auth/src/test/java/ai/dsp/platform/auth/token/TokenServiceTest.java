@@ -221,7 +221,7 @@ class TokenServiceTest {
     }
 
     private static AuthProperties properties(String algorithm, String secret) {
-        return new AuthProperties(true, null, null, algorithm, secret, null, null, null, null, null, null, null, null, null, null);
+        return new AuthProperties(true, null, null, algorithm, secret, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     private static void assertRefused(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String reason) {
