@@ -3,6 +3,7 @@ package ai.dsp.platform.app;
 import ai.dsp.platform.app.audit.AuditCommand;
 import ai.dsp.platform.app.eval.BenchCommand;
 import ai.dsp.platform.app.eval.EvalCommand;
+import ai.dsp.platform.app.security.KeysCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -13,7 +14,7 @@ import java.util.List;
 @ConfigurationPropertiesScan("ai.dsp.platform")
 public class DspApplication {
 
-    /** Starts the platform, or runs one of its commands: {@code eval ...}, {@code bench ...}, {@code audit verify FILE}. */
+    /** Starts the platform, or runs one of its commands: {@code eval ...}, {@code bench ...}, {@code audit verify FILE}, {@code keys rotate}. */
     public static void main(String[] args) {
         if (args.length > 0 && EvalCommand.NAME.equals(args[0])) {
             System.exit(EvalCommand.run(List.of(args).subList(1, args.length)));
@@ -23,6 +24,9 @@ public class DspApplication {
         }
         if (args.length > 0 && AuditCommand.NAME.equals(args[0])) {
             System.exit(AuditCommand.run(List.of(args).subList(1, args.length), System.out));
+        }
+        if (args.length > 0 && KeysCommand.NAME.equals(args[0])) {
+            System.exit(KeysCommand.run(List.of(args).subList(1, args.length), System.out));
         }
         SpringApplication.run(DspApplication.class, args);
     }

@@ -159,6 +159,15 @@ public class TokenEndpoints {
         return Map.of("revoked", body.jti());
     }
 
+    /** {@code POST /api/v1/admin/keys/rotate}: a new signing key; answers its id and the ones still published. */
+    public Map<String, Object> rotateKeys() {
+        if ("HS256".equals(tokens.properties().algorithm())) {
+            throw new BadRequestException("HS256 signs with JWT_SECRET_KEY: rotate it by changing the secret");
+        }
+        String kid = tokens.rotateKeys();
+        return Map.of("kid", kid, "published", tokens.publicKeys().getKeys().stream().map(key -> key.getKeyID()).toList());
+    }
+
     /** {@code GET /.well-known/jwks.json}: the public keys, current and previous. */
     public String jwks(Exchange exchange) {
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/jwk-set+json");

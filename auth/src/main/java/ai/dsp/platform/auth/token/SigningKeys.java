@@ -24,9 +24,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.text.ParseException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
@@ -42,19 +45,27 @@ public final class SigningKeys {
     private static final int MIN_HMAC_BYTES = 32;
     private static final Logger LOG = LoggerFactory.getLogger(SigningKeys.class);
 
+    /** Keys kept after a rotation: the new current one and the one before it, which still verifies. */
+    static final int KEPT = 2;
+
     private final JWSAlgorithm algorithm;
     private final List<JWK> keys;
+    /** The key file and its version when read; null for HS256. */
+    private final Path file;
+    private final FileTime version;
 
-    private SigningKeys(JWSAlgorithm algorithm, List<JWK> keys) {
+    private SigningKeys(JWSAlgorithm algorithm, List<JWK> keys, Path file, FileTime version) {
         this.algorithm = algorithm;
         this.keys = List.copyOf(keys);
+        this.file = file;
+        this.version = version;
     }
 
     /** The keys for {@code algorithm}: read from, or made in, {@code stateDir}; HS256 takes {@code hmacSecret}. */
     public static SigningKeys open(String algorithm, Path stateDir, String hmacSecret) {
         JWSAlgorithm alg = JWSAlgorithm.parse(algorithm);
         if (JWSAlgorithm.HS256.equals(alg)) {
-            return new SigningKeys(alg, List.of(hmacKey(hmacSecret)));
+            return new SigningKeys(alg, List.of(hmacKey(hmacSecret)), null, null);
         }
         if (!JWSAlgorithm.RS256.equals(alg) && !JWSAlgorithm.ES256.equals(alg)) {
             throw new IllegalArgumentException("dsp.auth.algorithm must be RS256, ES256 or HS256, was " + algorithm);
@@ -68,16 +79,59 @@ public final class SigningKeys {
                     LOG.info("made the {} signing key {} in {}", alg, key.getKeyID(), file);
                 }
             }
-            List<JWK> stored = JWKSet.load(file.toFile()).getKeys();
-            List<JWK> usable = stored.stream().filter(k -> alg.equals(k.getAlgorithm())).toList();
-            if (usable.isEmpty()) {
-                throw new IllegalStateException(file + " holds no " + alg + " key (dsp.auth.algorithm changed?)");
-            }
-            return new SigningKeys(alg, usable);
+            return read(alg, file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or write the signing keys in " + file, e);
         } catch (ParseException e) {
             throw new IllegalStateException(file + " is not a JWK set: " + e.getMessage(), e);
+        }
+    }
+
+    private static SigningKeys read(JWSAlgorithm alg, Path file) throws IOException, ParseException {
+        FileTime version = Files.getLastModifiedTime(file);
+        List<JWK> usable = JWKSet.load(file.toFile()).getKeys().stream().filter(k -> alg.equals(k.getAlgorithm())).toList();
+        if (usable.isEmpty()) {
+            throw new IllegalStateException(file + " holds no " + alg + " key (dsp.auth.algorithm changed?)");
+        }
+        return new SigningKeys(alg, usable, file, version);
+    }
+
+    /**
+     * A new current key; the current one stays to verify the tokens it signed, any older one is
+     * retired (its tokens are refused from now on). The key file is replaced in one rename, so
+     * replicas reading it see the old set or the new one.
+     */
+    public SigningKeys rotate() {
+        if (file == null) {
+            throw new IllegalStateException("HS256 signs with JWT_SECRET_KEY: rotate it by changing the secret");
+        }
+        try {
+            List<JWK> next = new ArrayList<>();
+            next.add(generate(algorithm));
+            next.addAll(keys.subList(0, Math.min(keys.size(), KEPT - 1)));
+            Path staged = OwnerOnlyFiles.stage(file, new JWKSet(next).toString(false));
+            Files.move(staged, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            SigningKeys rotated = read(algorithm, file);
+            LOG.warn("rotated the signing keys in {}: {} signs now, {} still verifies, retired {}", file, rotated.current().getKeyID(),
+                    current().getKeyID(), keys.stream().skip(KEPT - 1).map(JWK::getKeyID).toList());
+            return rotated;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot rotate the signing keys in " + file, e);
+        } catch (ParseException e) {
+            throw new IllegalStateException(file + " is not a JWK set: " + e.getMessage(), e);
+        }
+    }
+
+    /** The keys as the file holds them now: this set if it has not changed (another replica may have rotated). */
+    public SigningKeys reloaded() {
+        if (file == null) {
+            return this;
+        }
+        try {
+            return Files.getLastModifiedTime(file).equals(version) ? this : read(algorithm, file);
+        } catch (IOException | ParseException | RuntimeException e) {
+            LOG.error("cannot read the changed signing keys in {}; the keys read before stay: {}", file, e.getMessage());
+            return this;
         }
     }
 

@@ -48,18 +48,49 @@ public final class TokenService {
     public static final Set<String> RESERVED = Set.of("iss", "aud", "sub", "exp", "iat", "nbf", "jti", TYPE, FRESH, FAMILY);
     private static final Set<String> REQUIRED = Set.of("sub", "iat", "exp", "nbf", "jti", TYPE);
 
-    private final SigningKeys keys;
+    /** How often the key file is checked for a rotation made by another replica. */
+    static final Duration KEY_CHECK_INTERVAL = Duration.ofSeconds(1);
+
     private final AuthProperties properties;
     private final Revocations revocations;
     private final Clock clock;
-    private final DefaultJWTProcessor<SecurityContext> processor;
+    /** The keys and the processor built on them, swapped together on a rotation. */
+    private volatile Verification verification;
+    private volatile long nextKeyCheck;
+
+    private record Verification(SigningKeys keys, DefaultJWTProcessor<SecurityContext> processor) {
+    }
 
     public TokenService(SigningKeys keys, AuthProperties properties, Revocations revocations, Clock clock) {
-        this.keys = keys;
         this.properties = properties;
         this.revocations = revocations;
         this.clock = clock;
-        this.processor = processor(keys, properties);
+        this.verification = new Verification(keys, processor(keys, properties));
+        this.nextKeyCheck = System.nanoTime() + KEY_CHECK_INTERVAL.toNanos();
+    }
+
+    /** A new signing key (the previous one still verifies, older ones are retired); returns the new key's id. */
+    public synchronized String rotateKeys() {
+        SigningKeys rotated = verification.keys().rotate();
+        verification = new Verification(rotated, processor(rotated, properties));
+        return rotated.current().getKeyID();
+    }
+
+    /** The current keys, read again at most every second when another replica rotated them. */
+    private Verification verification() {
+        long now = System.nanoTime();
+        if (now - nextKeyCheck > 0) {
+            synchronized (this) {
+                if (now - nextKeyCheck > 0) {
+                    nextKeyCheck = now + KEY_CHECK_INTERVAL.toNanos();
+                    SigningKeys current = verification.keys().reloaded();
+                    if (current != verification.keys()) {
+                        verification = new Verification(current, processor(current, properties));
+                    }
+                }
+            }
+        }
+        return verification;
     }
 
     /** Tokens for {@code subject} with the given claims (reserved names are ignored; {@code exp_hours} sets the access lifetime). */
@@ -118,7 +149,7 @@ public final class TokenService {
     }
 
     public JWKSet publicKeys() {
-        return keys.publicKeys();
+        return verification().keys().publicKeys();
     }
 
     public AuthProperties properties() {
@@ -142,6 +173,7 @@ public final class TokenService {
         claims.issuer(properties.issuer()).audience(properties.audience()).subject(subject)
                 .issueTime(Date.from(now)).notBeforeTime(Date.from(now)).expirationTime(Date.from(expires))
                 .jwtID(UUID.randomUUID().toString()).claim(TYPE, type.wire()).claim(FRESH, fresh).claim(FAMILY, family);
+        SigningKeys keys = verification().keys();
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(keys.algorithm()).type(JOSEObjectType.JWT)
                 .keyID(keys.current().getKeyID()).build(), claims.build());
         try {
@@ -160,7 +192,7 @@ public final class TokenService {
             throw new InvalidTokenException("invalid", "a token of " + token.length() + " characters");
         }
         try {
-            return processor.process(token, null);
+            return verification().processor().process(token, null);
         } catch (BadJWTException e) {
             throw new InvalidTokenException(timeReason(e.getMessage()), e.getMessage());
         } catch (ParseException | BadJOSEException | JOSEException e) {

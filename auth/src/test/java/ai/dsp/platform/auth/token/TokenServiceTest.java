@@ -220,6 +220,31 @@ class TokenServiceTest {
         assertThat(secret.getBytes(StandardCharsets.UTF_8)).hasSize(32);
     }
 
+    @Test
+    void aRotationKeepsThePreviousKeyVerifyingRetiresTheOneBeforeAndReachesOtherReplicas() throws Exception {
+        TokenService replica = new TokenService(SigningKeys.open("RS256", state, null), properties,
+                new InMemoryRevocations(Clock.systemUTC()), Clock.systemUTC());
+        String first = tokens.issue("admin", ADMIN).accessToken();
+        String firstKid = SignedJWT.parse(first).getHeader().getKeyID();
+
+        String secondKid = tokens.rotateKeys();
+        String second = tokens.issue("admin", ADMIN).accessToken();
+
+        assertThat(secondKid).isNotEqualTo(firstKid);
+        assertThat(SignedJWT.parse(second).getHeader().getKeyID()).isEqualTo(secondKid);
+        assertThat(tokens.verify(first, TokenType.ACCESS).subject()).isEqualTo("admin");
+        assertThat(tokens.publicKeys().getKeys()).extracting(com.nimbusds.jose.jwk.JWK::getKeyID).containsExactly(secondKid, firstKid);
+        // the other replica reads the rotated file within a second
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).ignoreExceptions()
+                .untilAsserted(() -> assertThat(replica.verify(second, TokenType.ACCESS).subject()).isEqualTo("admin"));
+
+        tokens.rotateKeys();
+        assertRefused(() -> tokens.verify(first, TokenType.ACCESS), "invalid");
+        assertThat(tokens.verify(second, TokenType.ACCESS).subject()).isEqualTo("admin");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertRefused(() -> replica.verify(first, TokenType.ACCESS), "invalid"));
+    }
+
     private static AuthProperties properties(String algorithm, String secret) {
         return new AuthProperties(true, null, null, algorithm, secret, null, null, null, null, null, null, null, null, null, null, null);
     }
