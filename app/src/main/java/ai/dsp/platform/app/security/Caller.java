@@ -21,10 +21,6 @@ public record Caller(String subject, List<String> roles, List<String> groups, Ma
 
     static final String PROPERTY = "DspCaller";
 
-    public boolean hasRole(String role) {
-        return roles.contains(role);
-    }
-
     /** Reads the verified caller of the exchange's HTTP request into the exchange; absent for anonymous calls. */
     public static void capture(Exchange exchange) {
         exchange.removeProperty(PROPERTY);

@@ -61,7 +61,7 @@ public class TokenEndpoints {
     public record TokenBody(String token, String jti) {
     }
 
-
+    /** {@code POST /token}: throttled per account and address, then the users file or LDAP. */
     public TokenResponse token(TokenRequest request, Exchange exchange) {
         if (request == null || blank(request.username()) || blank(request.password())) {
             throw new BadRequestException("Missing username or password");
