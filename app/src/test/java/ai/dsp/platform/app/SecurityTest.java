@@ -212,6 +212,7 @@ class SecurityTest {
         SignedJWT confused = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(key.getKeyID()).build(), jwt.getJWTClaimsSet());
         confused.sign(new MACSigner(key.toRSAPublicKey().getEncoded()));
         forgeries.add(confused.serialize());
+        forgeries.add(token.substring(0, token.lastIndexOf('.')) + "." + "A".repeat(9 * 1024));
         for (String forged : forgeries) {
             AppHarness.Reply reply = app.as(forged).get("/api/v1/documents");
             assertThat(reply.status()).isEqualTo(401);
