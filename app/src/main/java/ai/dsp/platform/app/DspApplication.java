@@ -3,6 +3,7 @@ package ai.dsp.platform.app;
 import ai.dsp.platform.app.audit.AuditCommand;
 import ai.dsp.platform.app.eval.BenchCommand;
 import ai.dsp.platform.app.eval.EvalCommand;
+import ai.dsp.platform.app.eval.TokenBenchCommand;
 import ai.dsp.platform.app.security.KeysCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -21,6 +22,9 @@ public class DspApplication {
         }
         if (args.length > 0 && BenchCommand.NAME.equals(args[0])) {
             System.exit(BenchCommand.run(List.of(args).subList(1, args.length)));
+        }
+        if (args.length > 0 && TokenBenchCommand.NAME.equals(args[0])) {
+            System.exit(TokenBenchCommand.run(List.of(args).subList(1, args.length)));
         }
         if (args.length > 0 && AuditCommand.NAME.equals(args[0])) {
             System.exit(AuditCommand.run(List.of(args).subList(1, args.length), System.out));
