@@ -71,6 +71,11 @@ public record AuthProperties(Boolean enabled, String issuer, String audience,
         }
     }
 
+    /** Every default but the algorithm and its secret: for tools and tests that build a token service by hand. */
+    public static AuthProperties defaults(String algorithm, String hmacSecret) {
+        return new AuthProperties(true, null, null, algorithm, hmacSecret, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
     public boolean unrestrictedDocumentsVisible() {
         return "visible".equals(documentsWithoutAcl);
     }

@@ -10,7 +10,6 @@ import ai.dsp.platform.retrieve.RetrievedChunk;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.component.platform.http.springboot.PlatformHttpMessage;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,14 +51,13 @@ public class AuditTrail implements AutoCloseable {
 
     /** Called first on every HTTP exchange: its record is written when the exchange completes. */
     public void watch(Exchange exchange) {
-        if (UNAUDITED_ROUTES.contains(exchange.getFromRouteId())
-                || !(exchange.getMessage() instanceof PlatformHttpMessage message) || message.getRequest() == null) {
+        HttpServletRequest request = ClientAddress.request(exchange).orElse(null);
+        if (request == null || UNAUDITED_ROUTES.contains(exchange.getFromRouteId())) {
             return;
         }
-        HttpServletRequest request = message.getRequest();
         String method = request.getMethod();
         String path = request.getRequestURI();
-        String client = ClientAddress.of(exchange);
+        String client = request.getRemoteAddr();
         long started = System.nanoTime();
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
             @Override

@@ -68,8 +68,7 @@ public final class TokenBenchCommand {
         List<Figures> figures = new ArrayList<>();
         for (String algorithm : List.of("RS256", "ES256", "HS256")) {
             String hmac = HexFormat.of().formatHex(secret);
-            AuthProperties properties = new AuthProperties(true, null, null, algorithm, hmac, null, null, null, null, null, null,
-                    null, null, null, null, null);
+            AuthProperties properties = AuthProperties.defaults(algorithm, hmac);
             TokenService service = new TokenService(SigningKeys.open(algorithm, state.resolve(algorithm), hmac), properties,
                     new InMemoryRevocations(Clock.systemUTC()), Clock.systemUTC());
             figures.add(measure(algorithm, service, count));

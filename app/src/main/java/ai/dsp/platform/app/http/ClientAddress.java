@@ -1,7 +1,10 @@
 package ai.dsp.platform.app.http;
 
+import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.springboot.PlatformHttpMessage;
+
+import java.util.Optional;
 
 /**
  * The address a call came from: the servlet request's remote address, which Tomcat takes from
@@ -14,9 +17,14 @@ public final class ClientAddress {
     }
 
     public static String of(Exchange exchange) {
-        if (exchange.getMessage() instanceof PlatformHttpMessage message && message.getRequest() != null) {
-            return message.getRequest().getRemoteAddr();
-        }
-        return "unknown";
+        return request(exchange).map(HttpServletRequest::getRemoteAddr).orElse("unknown");
+    }
+
+    /**
+     * The servlet request behind an HTTP exchange: platform-http keeps it on its message, and it
+     * holds what the route's thread cannot see otherwise (the verified caller, the client address).
+     */
+    public static Optional<HttpServletRequest> request(Exchange exchange) {
+        return exchange.getMessage() instanceof PlatformHttpMessage message ? Optional.ofNullable(message.getRequest()) : Optional.empty();
     }
 }

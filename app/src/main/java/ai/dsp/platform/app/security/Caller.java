@@ -1,8 +1,8 @@
 package ai.dsp.platform.app.security;
 
+import ai.dsp.platform.app.http.ClientAddress;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.Exchange;
-import org.apache.camel.component.platform.http.springboot.PlatformHttpMessage;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
@@ -24,10 +24,7 @@ public record Caller(String subject, List<String> roles, List<String> groups, Ma
     /** Reads the verified caller of the exchange's HTTP request into the exchange; absent for anonymous calls. */
     public static void capture(Exchange exchange) {
         exchange.removeProperty(PROPERTY);
-        if (!(exchange.getMessage() instanceof PlatformHttpMessage message) || message.getRequest() == null) {
-            return;
-        }
-        fromRequest(message.getRequest()).ifPresent(caller -> exchange.setProperty(PROPERTY, caller));
+        ClientAddress.request(exchange).flatMap(Caller::fromRequest).ifPresent(caller -> exchange.setProperty(PROPERTY, caller));
     }
 
     public static Optional<Caller> of(Exchange exchange) {

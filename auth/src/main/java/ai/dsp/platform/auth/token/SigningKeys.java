@@ -1,5 +1,6 @@
 package ai.dsp.platform.auth.token;
 
+import ai.dsp.platform.auth.Digests;
 import ai.dsp.platform.auth.user.OwnerOnlyFiles;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -26,8 +27,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -187,15 +186,7 @@ public final class SigningKeys {
         }
         byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
         // the kid names the secret without revealing it: a short digest
-        return new OctetSequenceKey.Builder(bytes).keyID("hs-" + HexFormat.of().formatHex(sha256(bytes), 0, 6))
+        return new OctetSequenceKey.Builder(bytes).keyID("hs-" + HexFormat.of().formatHex(Digests.sha256(bytes), 0, 6))
                 .algorithm(JWSAlgorithm.HS256).keyUse(KeyUse.SIGNATURE).build();
-    }
-
-    private static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
     }
 }

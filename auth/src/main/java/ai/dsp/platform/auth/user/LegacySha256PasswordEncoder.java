@@ -1,10 +1,10 @@
 package ai.dsp.platform.auth.user;
 
+import ai.dsp.platform.auth.Digests;
 import org.springframework.security.crypto.password.PasswordEncoder;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
 
@@ -33,14 +33,6 @@ final class LegacySha256PasswordEncoder implements PasswordEncoder {
         }
         byte[] expected = HexFormat.of().parseHex(encodedPassword.toLowerCase());
         // constant time: MessageDigest.isEqual does not stop at the first differing byte
-        return MessageDigest.isEqual(sha256(rawPassword.toString()), expected);
-    }
-
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        return MessageDigest.isEqual(Digests.sha256(rawPassword.toString().getBytes(StandardCharsets.UTF_8)), expected);
     }
 }

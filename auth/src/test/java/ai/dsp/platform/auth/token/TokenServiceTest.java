@@ -246,7 +246,7 @@ class TokenServiceTest {
     }
 
     private static AuthProperties properties(String algorithm, String secret) {
-        return new AuthProperties(true, null, null, algorithm, secret, null, null, null, null, null, null, null, null, null, null, null);
+        return AuthProperties.defaults(algorithm, secret);
     }
 
     private static void assertRefused(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String reason) {
