@@ -6,4 +6,9 @@ public class AuthenticationFailedException extends RuntimeException {
     public AuthenticationFailedException() {
         super("Invalid username or password");
     }
+
+    /** Other refused credentials (an unknown API key), said as plainly. */
+    public AuthenticationFailedException(String message) {
+        super(message);
+    }
 }

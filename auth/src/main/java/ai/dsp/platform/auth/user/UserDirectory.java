@@ -18,6 +18,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Users from a file in the seed's users.yaml format (the map key is the username; {@code password},
@@ -69,6 +70,13 @@ public final class UserDirectory {
     public boolean contains(String username) {
         reloadIfChanged();
         return username != null && users.containsKey(username);
+    }
+
+    /** The account of a username, without a password: whose roles and groups an API key of theirs may carry. */
+    public Optional<UserAccount> account(String username) {
+        reloadIfChanged();
+        Entry entry = username == null ? null : users.get(username);
+        return entry == null ? Optional.empty() : Optional.of(entry.account());
     }
 
     /** Accounts whose hash is still the seed's unsalted SHA-256. */
