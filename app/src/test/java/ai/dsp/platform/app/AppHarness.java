@@ -60,7 +60,8 @@ final class AppHarness implements AutoCloseable {
                 "--dsp.inbox=" + inbox,
                 "--dsp.ingest.min-file-age=200ms",
                 "--dsp.ingest.poll-delay=100ms",
-                "--dsp.auth.users-file=" + usersFile(dataDir.toAbsolutePath().getParent().resolve("users.yaml"))));
+                "--dsp.auth.users-file=" + usersFile(dataDir.toAbsolutePath().getParent().resolve("users.yaml")),
+                "--dsp.auth.api-keys.dir=" + dataDir.toAbsolutePath().getParent().resolve("api_keys")));
         args.addAll(List.of(extraProperties));
         ConfigurableApplicationContext context = new SpringApplicationBuilder(DspApplication.class)
                 .run(args.toArray(String[]::new));
@@ -149,6 +150,15 @@ final class AppHarness implements AutoCloseable {
     Reply postJson(String path, Object body) {
         try {
             return postRaw(path, JSON.writeValueAsString(body), Map.of());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    Reply putJson(String path, Object body) {
+        try {
+            return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

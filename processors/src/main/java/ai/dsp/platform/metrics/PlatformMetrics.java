@@ -189,14 +189,14 @@ public final class PlatformMetrics {
         }).set(records);
     }
 
-    /** {@code method}: {@code password} (a login) or {@code refresh}. */
+    /** {@code method}: {@code password} (a login), {@code api_key} (a login with a key or an inline key config) or {@code refresh}. */
     public void tokensIssued(String method) {
         Counter.builder(AUTH_TOKENS_ISSUED).description("Token pairs issued").tags("method", method).register(registry).increment();
     }
 
     /**
      * A refused call or login; {@code reason} is one of a fixed set (bad_credentials, missing,
-     * throttled, invalid, expired, not_yet_valid, revoked, wrong_token_type, forbidden).
+     * throttled, invalid, expired, not_yet_valid, revoked, wrong_token_type, invalid_api_key, forbidden).
      */
     public void authFailure(String reason) {
         Counter.builder(AUTH_FAILURES).description("Refused logins, tokens and missing roles, by reason")

@@ -7,6 +7,8 @@ import ai.dsp.platform.app.security.ForbiddenException;
 import ai.dsp.platform.auth.AuthenticationFailedException;
 import ai.dsp.platform.auth.InvalidTokenException;
 import ai.dsp.platform.auth.TooManyAttemptsException;
+import ai.dsp.platform.auth.apikey.ClaimUnavailableException;
+import ai.dsp.platform.auth.apikey.UnknownApiKeyException;
 import ai.dsp.platform.document.DocumentRejectedException;
 import ai.dsp.platform.ingest.IngestJob;
 import ai.dsp.platform.store.StoreUnavailableException;
@@ -70,9 +72,12 @@ public class ErrorPolicy extends RouteConfigurationBuilder {
         deadLetterKafkaRecord(policy.onException(BadRequestException.class, JsonProcessingException.class, IllegalArgumentException.class)
                 .handled(true).logExhausted(false)
                 .bean(responses, "badRequest"));
-        policy.onException(NotFoundException.class)
+        policy.onException(NotFoundException.class, UnknownApiKeyException.class)
                 .handled(true).logExhausted(false)
                 .bean(responses, "notFound");
+        policy.onException(ClaimUnavailableException.class)
+                .handled(true).logExhausted(false)
+                .bean(responses, "claimUnavailable");
         policy.onException(AuthenticationFailedException.class, InvalidTokenException.class)
                 .handled(true).logExhausted(false)
                 .bean(responses, "unauthorized");

@@ -42,6 +42,12 @@ public class ErrorResponses {
         respond(exchange, 503, "unavailable", "the index is unavailable right now; retry shortly");
     }
 
+    /** A claim source of an API key did not answer and the key says to refuse then: 503, retry later. */
+    public void claimUnavailable(Exchange exchange) {
+        respond(exchange, 503, "unavailable", caught(exchange).getMessage());
+        exchange.getMessage().setHeader("Retry-After", 5);
+    }
+
     /** Wrong credentials or a refused token: 401, saying no more than the reason's one word. */
     public void unauthorized(Exchange exchange) {
         Throwable cause = caught(exchange);

@@ -46,8 +46,8 @@ final class JsonErrors implements AuthenticationEntryPoint, AccessDeniedHandler 
             metrics.authFailure("missing");
         }
         String message = failure instanceof InvalidBearerTokenException
-                ? "the bearer token was refused (" + failure.getMessage() + ")"
-                : "authentication required: send Authorization: Bearer <token> (POST /token issues one)";
+                ? "the credentials were refused (" + failure.getMessage() + ")"
+                : "authentication required: send Authorization: Bearer <token> (POST /token issues one) or X-API-Key";
         write(request, response, "unauthorized", message, null);
     }
 
@@ -58,6 +58,12 @@ final class JsonErrors implements AuthenticationEntryPoint, AccessDeniedHandler 
         Authentication caller = SecurityContextHolder.getContext().getAuthentication();
         write(request, response, "forbidden", "this needs the " + SecurityConfiguration.ADMIN + " role",
                 caller == null ? null : caller.getName());
+    }
+
+    /** Any other refusal of the security filters, with the same body and audit record. */
+    void respond(HttpServletRequest request, HttpServletResponse response, int status, String error, String message) throws IOException {
+        response.setStatus(status);
+        write(request, response, error, message, null);
     }
 
     private void write(HttpServletRequest request, HttpServletResponse response, String error, String message, String principal)

@@ -3,6 +3,7 @@ package ai.dsp.platform.app.security;
 import ai.dsp.platform.app.audit.AuditTrail;
 import ai.dsp.platform.app.messaging.RedisRevocations;
 import ai.dsp.platform.auth.AuthProperties;
+import ai.dsp.platform.auth.apikey.ApiKeyService;
 import ai.dsp.platform.auth.token.InMemoryRevocations;
 import ai.dsp.platform.auth.token.Revocations;
 import ai.dsp.platform.auth.token.SigningKeys;
@@ -29,6 +30,7 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
 import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.web.cors.CorsConfiguration;
 import org.springframework.web.cors.CorsConfigurationSource;
@@ -40,7 +42,7 @@ import java.util.Set;
 
 /**
  * Spring Security in front of every HTTP endpoint: a bearer token (verified by the auth module's
- * {@link TokenService}) on everything but the public paths, the admin role for administration
+ * {@link TokenService}) or an {@code X-API-Key} on everything but the public paths, the admin role for administration
  * and deletion, JSON error bodies with {@code WWW-Authenticate}. Stateless: no session, no
  * cookie, so no CSRF surface. The drop folder and Kafka are trusted local sources and pass no
  * HTTP filter.
@@ -88,8 +90,8 @@ public class SecurityConfiguration {
     }
 
     @Bean
-    SecurityFilterChain securityFilterChain(HttpSecurity http, AuthProperties properties, TokenService tokens, ObjectMapper json,
-                                            PlatformMetrics metrics, AuditTrail audit) throws Exception {
+    SecurityFilterChain securityFilterChain(HttpSecurity http, AuthProperties properties, TokenService tokens, ApiKeyService apiKeys,
+                                            ObjectMapper json, PlatformMetrics metrics, AuditTrail audit) throws Exception {
         JsonErrors errors = new JsonErrors(json, metrics, audit);
         http.csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -117,7 +119,8 @@ public class SecurityConfiguration {
                 .bearerTokenResolver(bearerTokens())
                 .authenticationEntryPoint(errors)
                 .accessDeniedHandler(errors)
-                .jwt(jwt -> jwt.decoder(new PlatformJwtDecoder(tokens, metrics)).jwtAuthenticationConverter(roles())));
+                .jwt(jwt -> jwt.decoder(new PlatformJwtDecoder(tokens, metrics)).jwtAuthenticationConverter(roles())))
+                .addFilterBefore(new ApiKeyAuthenticationFilter(apiKeys, roles(), errors, metrics), BearerTokenAuthenticationFilter.class);
         return http.build();
     }
 

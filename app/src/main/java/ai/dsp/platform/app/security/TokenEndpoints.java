@@ -4,6 +4,7 @@ import ai.dsp.platform.api.BadRequestException;
 import ai.dsp.platform.auth.AuthenticationFailedException;
 import ai.dsp.platform.auth.InvalidTokenException;
 import ai.dsp.platform.auth.TooManyAttemptsException;
+import ai.dsp.platform.auth.apikey.ApiKeyService;
 import ai.dsp.platform.auth.token.IssuedTokens;
 import ai.dsp.platform.auth.token.TokenService;
 import ai.dsp.platform.auth.token.TokenType;
@@ -15,9 +16,12 @@ import ai.dsp.platform.auth.user.UserLogins;
 import ai.dsp.platform.metrics.PlatformMetrics;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.SignedJWT;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
+import java.text.ParseException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -40,17 +44,22 @@ public class TokenEndpoints {
     private final TokenService tokens;
     private final LoginThrottle throttle;
     private final PlatformMetrics metrics;
+    private final ApiKeyService apiKeys;
 
-    public TokenEndpoints(UserLogins users, TokenService tokens, LoginThrottle throttle, PlatformMetrics metrics) {
+    public TokenEndpoints(UserLogins users, TokenService tokens, LoginThrottle throttle, PlatformMetrics metrics, ApiKeyService apiKeys) {
         this.users = users;
+        this.apiKeys = apiKeys;
         this.tokens = tokens;
         this.throttle = throttle;
         this.metrics = metrics;
     }
 
-    /** {@code POST /token}: the seed's body; {@code api_key} and {@code api_key_config} are refused until API keys exist. */
+    /**
+     * {@code POST /token}: the seed's body. {@code context} (ours) holds request facts that the
+     * key's formula claims may name, such as {@code requested_model}.
+     */
     public record TokenRequest(String username, String password, @JsonProperty("api_key") String apiKey,
-                               @JsonProperty("api_key_config") Map<String, Object> apiKeyConfig) {
+                               @JsonProperty("api_key_config") Map<String, Object> apiKeyConfig, Map<String, Object> context) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -61,13 +70,14 @@ public class TokenEndpoints {
     public record TokenBody(String token, String jti) {
     }
 
+    /** {@code POST /decode} (admin role): the seed's body; {@code skipVerification} reads a token without checking it. */
+    public record DecodeRequest(String token, Boolean skipVerification) {
+    }
+
     /** {@code POST /token}: throttled per account and address, then the users file or LDAP. */
     public TokenResponse token(TokenRequest request, Exchange exchange) {
         if (request == null || blank(request.username()) || blank(request.password())) {
             throw new BadRequestException("Missing username or password");
-        }
-        if (request.apiKey() != null || request.apiKeyConfig() != null) {
-            throw new BadRequestException("api_key and api_key_config are not supported by this release yet");
         }
         String address = ClientAddress.of(exchange);
         try {
@@ -84,9 +94,19 @@ public class TokenEndpoints {
             metrics.authFailure("bad_credentials");
             throw e;
         }
-        metrics.tokensIssued("password");
-        return response(tokens.issue(user.username(), Map.of("name", user.name(), "email", user.email(),
-                "groups", user.groups(), "roles", user.roles())));
+        if (request.apiKeyConfig() != null && !user.roles().contains(SecurityConfiguration.ADMIN)) {
+            // an inline config chooses its own claims: only a trusted service account may do that
+            throw new ForbiddenException("api_key_config needs a user with the " + SecurityConfiguration.ADMIN + " role");
+        }
+        ApiKeyService.Grant grant;
+        try {
+            grant = apiKeys.forLogin(user, blank(request.apiKey()) ? null : request.apiKey(), request.apiKeyConfig(), request.context());
+        } catch (AuthenticationFailedException e) {
+            metrics.authFailure("invalid_api_key");
+            throw e;
+        }
+        metrics.tokensIssued(blank(request.apiKey()) && request.apiKeyConfig() == null ? "password" : "api_key");
+        return response(tokens.issue(grant.subject(), grant.claims()));
     }
 
     /** {@code POST /refresh} with the refresh token as the bearer (as in the seed) or as {@code refresh_token} in the body. */
@@ -134,6 +154,23 @@ public class TokenEndpoints {
             answer.put("error", e.reason());
         }
         return answer;
+    }
+
+    /**
+     * {@code POST /decode}: the claims of a token, verified (any type), or with
+     * {@code skipVerification} read as they stand, marked as such. Only admins reach it; the seed
+     * let anyone decode anything unverified.
+     */
+    public Map<String, Object> decode(DecodeRequest body) {
+        if (body == null || blank(body.token())) {
+            throw new BadRequestException("Missing token");
+        }
+        if (Boolean.TRUE.equals(body.skipVerification())) {
+            Map<String, Object> claims = new LinkedHashMap<>(unverifiedClaims(body.token()));
+            claims.put("warning", "not verified: the signature, expiry and revocation were not checked");
+            return claims;
+        }
+        return verifyAnyType(body.token()).claims();
     }
 
     /**
@@ -187,6 +224,20 @@ public class TokenEndpoints {
         document.put("response_types_supported", List.of("token"));
         document.put("subject_types_supported", List.of("public"));
         return document;
+    }
+
+    private static Map<String, Object> unverifiedClaims(String token) {
+        if (token.length() > TokenService.MAX_TOKEN_LENGTH) {
+            throw new BadRequestException("a token of " + token.length() + " characters is over the limit");
+        }
+        try {
+            if (JWTParser.parse(token) instanceof SignedJWT signed) {
+                return signed.getJWTClaimsSet().getClaims();
+            }
+        } catch (ParseException e) {
+            throw new BadRequestException("Invalid token format: not a JWT");
+        }
+        throw new BadRequestException("an encrypted or unsigned token cannot be read unverified; decode it verified");
     }
 
     private VerifiedToken verifyAnyType(String token) {

@@ -1,0 +1,184 @@
+package ai.dsp.platform.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * API keys against the running app: the seed's key files unchanged, POST /token with a key or an
+ * inline config, X-API-Key calls, the /api-keys calls and /decode for admins only.
+ */
+class ApiKeyTest {
+
+    private static final Path SEED_FILES = Path.of("auth", "src", "test", "resources", "seed-api-keys");
+
+    @TempDir
+    static Path dir;
+    private static AppHarness app;
+
+    @BeforeAll
+    static void start() throws IOException {
+        Path keys = Files.createDirectories(dir.resolve("api_keys"));
+        for (String file : List.of("formula_test_key.yaml", "base_api_key.yaml", "api_key_jwe_example.yaml")) {
+            Files.copy(SEED_FILES.resolve(file), keys.resolve(file));
+        }
+        app = AppHarness.start(dir.resolve("data"), dir.resolve("inbox"));
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    private static JsonNode payload(String jwt) throws IOException {
+        return AppHarness.JSON.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
+    }
+
+    private static AppHarness.Reply login(String user, String password, Map<String, Object> extra) {
+        Map<String, Object> body = new java.util.HashMap<>(extra);
+        body.put("username", user);
+        body.put("password", password);
+        return app.anonymous().postJson("/token", body);
+    }
+
+    @Test
+    void theSeedsFormulaKeyFileGivesItsClaimsAndLifetime() throws IOException {
+        AppHarness.Reply reply = login("admin", AppHarness.ADMIN_PASSWORD, Map.of("api_key", "formula_test_key",
+                "context", Map.of("requested_model", "gpt-4", "requested_operation", "admin")));
+
+        assertThat(reply.status()).isEqualTo(200);
+        JsonNode claims = payload(reply.body().get("access_token").asText());
+        assertThat(claims.get("sub").asText()).isEqualTo("admin");
+        assertThat(claims.get("tier").asText()).isEqualTo("premium");
+        assertThat(claims.get("requests_per_minute").asLong()).isEqualTo(2);
+        assertThat(claims.get("max_tokens_allowed").asLong()).isEqualTo(4096);
+        assertThat(claims.get("effective_rate_limit").asDouble()).isEqualTo(180.0);
+        assertThat(claims.get("is_allowed_model").asBoolean()).isTrue();
+        assertThat(claims.get("api_key_id").asText()).startsWith("legacy-");
+        assertThat(claims.get("exp").asLong() - claims.get("iat").asLong()).isEqualTo(12 * 3600);
+        assertThat(claims.has("exp_hours")).isFalse();
+    }
+
+    @Test
+    void anUnknownKeyIsRefusedWhereTheSeedFellBackToTheBaseClaims() throws IOException {
+        AppHarness.Reply unknown = login("admin", AppHarness.ADMIN_PASSWORD, Map.of("api_key", "no_such_key"));
+        assertThat(unknown.status()).isEqualTo(401);
+        assertThat(unknown.body().get("error").asText()).isEqualTo("unauthorized");
+        assertThat(unknown.body().get("message").asText()).isEqualTo("Invalid API key");
+
+        JsonNode base = payload(login("admin", AppHarness.ADMIN_PASSWORD, Map.of()).body().get("access_token").asText());
+        assertThat(base.get("tier").asText()).isEqualTo("standard");
+        assertThat(base.get("usage").get("remaining_tokens").asLong()).isEqualTo(10000);
+        assertThat(base.has("api_key_id")).isFalse();
+    }
+
+    @Test
+    void aKeyCannotMakeItsHolderAnAdminNorChangeTheSubject() throws IOException {
+        AppHarness.Reply reply = login(AppHarness.READER, AppHarness.READER_PASSWORD, Map.of("api_key", "api_key_jwe_example"));
+
+        assertThat(reply.status()).isEqualTo(200);
+        String token = reply.body().get("access_token").asText();
+        JsonNode claims = payload(token);
+        assertThat(claims.get("sub").asText()).isEqualTo(AppHarness.READER);
+        // the key asks for [admin, user]: the reader keeps only what they have
+        assertThat(claims.get("roles")).extracting(JsonNode::asText).containsExactly("user");
+        assertThat(claims.get("security_level").asText()).isEqualTo("high");
+        assertThat(app.as(token).get("/api-keys").status()).isEqualTo(403);
+    }
+
+    @Test
+    void anInlineConfigIsForAdminsOnly() throws IOException {
+        Map<String, Object> inline = Map.of("api_key_config", Map.of("id", "fd-jwt-config",
+                "claims", Map.of("static", Map.of("tier", "gateway", "aud", "elsewhere"))));
+
+        assertThat(login(AppHarness.READER, AppHarness.READER_PASSWORD, inline).status()).isEqualTo(403);
+        AppHarness.Reply admin = login("admin", AppHarness.ADMIN_PASSWORD, inline);
+        assertThat(admin.status()).isEqualTo(200);
+        JsonNode claims = payload(admin.body().get("access_token").asText());
+        assertThat(claims.get("tier").asText()).isEqualTo("gateway");
+        assertThat(claims.get("aud").asText()).isEqualTo("dsp-ai-platform");
+        assertThat(claims.get("api_key_id").asText()).isEqualTo("fd-jwt-config");
+    }
+
+    @Test
+    void adminsManageKeysByOneIdAndAKeyAuthenticatesAsItsOwner() {
+        assertThat(app.as(app.login(AppHarness.READER, AppHarness.READER_PASSWORD)).postJson("/api-keys", Map.of("owner", "x")).status())
+                .isEqualTo(403);
+        assertThat(app.postJson("/api-keys", Map.of("static_claims", Map.of())).status()).isEqualTo(400);
+
+        AppHarness.Reply created = app.postJson("/api-keys", Map.of("owner", AppHarness.READER,
+                "static_claims", Map.of("tier", "premium", "roles", List.of("admin"))));
+        assertThat(created.status()).isEqualTo(201);
+        String id = created.body().get("id").asText();
+        String secret = created.body().get("api_key").asText();
+        assertThat(created.body().get("provider_permissions").get(0).asText()).isEqualTo("openai");
+        assertThat(created.body().has("key_sha256")).isFalse();
+
+        AppHarness.Reply listed = app.get("/api-keys");
+        assertThat(listed.body().findValuesAsText("id")).contains(id).doesNotContain("base-api-key");
+        assertThat(listed.body().toString()).doesNotContain(secret);
+
+        Map<String, String> keyHeader = Map.of("X-API-Key", secret);
+        assertThat(app.anonymous().getWithHeaders("/api/v1/documents", keyHeader).status()).isEqualTo(200);
+        // the owner is a reader: the key's roles claim does not make it an admin
+        assertThat(app.anonymous().getWithHeaders("/api-keys", keyHeader).status()).isEqualTo(403);
+        AppHarness.Reply wrong = app.anonymous().getWithHeaders("/api/v1/documents", Map.of("X-API-Key", secret + "x"));
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(wrong.headers().get("WWW-Authenticate")).isNotEmpty();
+        assertThat(wrong.body().get("requestId").asText()).isNotBlank();
+
+        JsonNode shown = app.get("/api-keys/" + id).body();
+        assertThat(shown.get("owner").asText()).isEqualTo(AppHarness.READER);
+        assertThat(shown.get("last_used").asText()).isNotBlank();
+        assertThat(shown.has("key_sha256")).isFalse();
+
+        AppHarness.Reply updated = app.putJson("/api-keys/" + id, Map.of("static_claims", Map.of("tier", "enterprise")));
+        assertThat(updated.status()).isEqualTo(200);
+        assertThat(updated.body().get("claims").get("static").get("tier").asText()).isEqualTo("enterprise");
+
+        AppHarness.Reply rotated = app.postJson("/api-keys/" + id + "/rotate", Map.of());
+        assertThat(rotated.status()).isEqualTo(200);
+        String next = rotated.body().get("api_key").asText();
+        assertThat(next).isNotEqualTo(secret);
+        assertThat(app.anonymous().getWithHeaders("/api/v1/documents", Map.of("X-API-Key", next)).status()).isEqualTo(200);
+        assertThat(app.anonymous().getWithHeaders("/api/v1/documents", keyHeader).status()).isEqualTo(200);
+
+        assertThat(app.delete("/api-keys/" + id).body().get("message").asText()).isEqualTo("API key deleted successfully");
+        assertThat(app.anonymous().getWithHeaders("/api/v1/documents", Map.of("X-API-Key", next)).status()).isEqualTo(401);
+        assertThat(app.get("/api-keys/" + id).status()).isEqualTo(404);
+        assertThat(app.delete("/api-keys/" + id).status()).isEqualTo(404);
+    }
+
+    @Test
+    void decodeIsForAdminsAndSaysWhenItDidNotVerify() {
+        String token = app.login(AppHarness.READER, AppHarness.READER_PASSWORD);
+
+        assertThat(app.as(token).postJson("/decode", Map.of("token", token)).status()).isEqualTo(403);
+        assertThat(app.anonymous().postJson("/decode", Map.of("token", token)).status()).isEqualTo(401);
+        AppHarness.Reply verified = app.postJson("/decode", Map.of("token", token));
+        assertThat(verified.status()).isEqualTo(200);
+        assertThat(verified.body().get("sub").asText()).isEqualTo(AppHarness.READER);
+        assertThat(verified.body().has("warning")).isFalse();
+
+        String[] parts = token.split("\\.");
+        String tampered = parts[0] + "." + Base64.getUrlEncoder().withoutPadding()
+                .encodeToString("{\"sub\":\"admin\"}".getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+        assertThat(app.postJson("/decode", Map.of("token", tampered)).status()).isEqualTo(401);
+        AppHarness.Reply unverified = app.postJson("/decode", Map.of("token", tampered, "skipVerification", true));
+        assertThat(unverified.body().get("sub").asText()).isEqualTo("admin");
+        assertThat(unverified.body().get("warning").asText()).contains("not verified");
+        assertThat(app.postJson("/decode", Map.of("token", "garbage", "skipVerification", true)).status()).isEqualTo(400);
+    }
+}
