@@ -10,11 +10,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * API keys against the running app: the seed's key files unchanged, POST /token with a key or an
@@ -131,7 +133,13 @@ class ApiKeyTest {
         assertThat(listed.body().toString()).doesNotContain(secret);
 
         Map<String, String> keyHeader = Map.of("X-API-Key", secret);
-        assertThat(app.anonymous().getWithHeaders("/api/v1/documents", keyHeader).status()).isEqualTo(200);
+        AppHarness.Reply withKey = app.anonymous().getWithHeaders("/api/v1/documents", keyHeader);
+        assertThat(withKey.status()).isEqualTo(200);
+        String requestId = withKey.headers().get("X-Request-Id").get(0);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(Files.readAllLines(app.dataDir.resolve("audit").resolve("audit.log")))
+                .filteredOn(line -> line.contains(requestId))
+                .singleElement().satisfies(line -> assertThat(line).contains("\"principal\":\"" + AppHarness.READER + "\"")
+                        .contains("\"keyId\":\"" + id + "\"").doesNotContain(secret)));
         // the owner is a reader: the key's roles claim does not make it an admin
         assertThat(app.anonymous().getWithHeaders("/api-keys", keyHeader).status()).isEqualTo(403);
         AppHarness.Reply wrong = app.anonymous().getWithHeaders("/api/v1/documents", Map.of("X-API-Key", secret + "x"));

@@ -24,7 +24,7 @@ import java.util.Set;
 
 /**
  * One audit record per API call, written to the hash-chained audit file and, with Kafka on, to
- * {@code dsp.audit.v1} (routes/audit.camel.yaml): time, request id, principal, client address,
+ * {@code dsp.audit.v1} (routes/audit.camel.yaml): time, request id, principal and API-key id, client address,
  * method, path (never the query string), status, latency, and for retrieve and query the
  * documents and chunks returned. Never a token, password or key. Calls the security filters
  * refuse are recorded by {@link #refused}; liveness and metrics scrapes are not API calls.
@@ -64,6 +64,7 @@ public class AuditTrail implements AutoCloseable {
             public void onDone(Exchange done) {
                 Map<String, Object> record = base(HttpEntry.requestId(done), Caller.of(done).map(Caller::subject).orElse(null),
                         client, method, path, status(done), (System.nanoTime() - started) / 1_000_000);
+                record.put("keyId", Caller.of(done).flatMap(Caller::apiKeyId).orElse(null));
                 Map<?, ?> results = done.getProperty(RESULTS, Map.class);
                 if (results != null) {
                     results.forEach((key, value) -> record.put(key.toString(), value));
@@ -84,6 +85,8 @@ public class AuditTrail implements AutoCloseable {
         record.put("time", clock.instant().toString());
         record.put("requestId", requestId);
         record.put("principal", principal);
+        // the API key the call came with, if any (X-API-Key, or a token issued for a key)
+        record.put("keyId", null);
         record.put("client", client);
         record.put("method", method);
         record.put("path", path);

@@ -27,6 +27,11 @@ public record Caller(String subject, List<String> roles, List<String> groups, Ma
         ClientAddress.request(exchange).flatMap(Caller::fromRequest).ifPresent(caller -> exchange.setProperty(PROPERTY, caller));
     }
 
+    /** The id of the API key behind the call: an {@code X-API-Key}, or a token issued for a key. */
+    public Optional<String> apiKeyId() {
+        return Optional.ofNullable(claims.get("api_key_id")).map(String::valueOf);
+    }
+
     public static Optional<Caller> of(Exchange exchange) {
         return Optional.ofNullable(exchange.getProperty(PROPERTY, Caller.class));
     }

@@ -39,7 +39,8 @@ final class ApiKeyFiles {
         Map<String, Object> claims = map(document.get("claims"), "claims");
         Map<String, Map<String, Object>> dynamic = new LinkedHashMap<>();
         map(claims.get("dynamic"), "claims.dynamic").forEach((name, spec) -> dynamic.put(name, map(spec, "claims.dynamic." + name)));
-        String hash = string(document.get(ApiKey.KEY_HASH));
+        String hash = sha256(document.get(ApiKey.KEY_HASH), ApiKey.KEY_HASH);
+        sha256(document.get(ApiKey.PREVIOUS_KEY_HASH), ApiKey.PREVIOUS_KEY_HASH);
         boolean legacy = hash == null;
         String stem = stem(file);
         if (legacy) {
@@ -80,6 +81,14 @@ final class ApiKeyFiles {
 
     private static String string(Object value) {
         return value == null || value.toString().isBlank() ? null : value.toString();
+    }
+
+    private static String sha256(Object value, String field) {
+        String text = string(value);
+        if (text != null && !text.matches("[0-9a-f]{64}")) {
+            throw new IllegalArgumentException(field + " must be 64 lower-case hex digits (a SHA-256)");
+        }
+        return text;
     }
 
     private static Instant instant(Object value, String field) {

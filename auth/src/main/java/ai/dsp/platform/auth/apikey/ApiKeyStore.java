@@ -121,6 +121,7 @@ public final class ApiKeyStore {
         String id = "api-key-" + HexFormat.of().formatHex(randomBytes(4));
         String secret = newSecret();
         Map<String, Object> stored = new LinkedHashMap<>();
+        // first in the file, and never the caller's
         stored.put("id", id);
         stored.putAll(document);
         stored.put("id", id);
@@ -175,8 +176,7 @@ public final class ApiKeyStore {
         ApiKey parsed = ApiKeyFiles.parse(file, document);
         try {
             Files.createDirectories(dir);
-            Path staged = OwnerOnlyFiles.stage(file, ApiKeyFiles.write(document));
-            Files.move(staged, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            OwnerOnlyFiles.replace(file, ApiKeyFiles.write(document));
             files.put(file, new Loaded(Files.getLastModifiedTime(file), parsed));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
@@ -242,8 +242,7 @@ public final class ApiKeyStore {
         try {
             Map<String, String> snapshot = new LinkedHashMap<>();
             lastUsed.forEach((id, time) -> snapshot.put(id, time.toString()));
-            Path staged = OwnerOnlyFiles.stage(usageFile, JSON.writeValueAsString(snapshot));
-            Files.move(staged, usageFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            OwnerOnlyFiles.replace(usageFile, JSON.writeValueAsString(snapshot));
         } catch (IOException e) {
             LOG.warn("cannot write the API keys' last-used times to {}: {}", usageFile, e.getMessage());
         }

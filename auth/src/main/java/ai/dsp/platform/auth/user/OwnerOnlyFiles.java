@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
@@ -40,6 +41,11 @@ public final class OwnerOnlyFiles {
         } finally {
             Files.deleteIfExists(staged);
         }
+    }
+
+    /** Writes {@code file} owner-only, replacing what was there in one rename: readers see the old file or the new one whole. */
+    public static void replace(Path file, String content) throws IOException {
+        Files.move(stage(file, content), file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Creates {@code file} with {@code content} unless it exists; true if this call created it. */
