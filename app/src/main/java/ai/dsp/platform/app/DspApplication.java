@@ -3,6 +3,7 @@ package ai.dsp.platform.app;
 import ai.dsp.platform.app.audit.AuditCommand;
 import ai.dsp.platform.app.eval.BenchCommand;
 import ai.dsp.platform.app.eval.EvalCommand;
+import ai.dsp.platform.app.eval.SecurityBenchCommand;
 import ai.dsp.platform.app.eval.TokenBenchCommand;
 import ai.dsp.platform.app.security.KeysCommand;
 import org.springframework.boot.SpringApplication;
@@ -25,6 +26,9 @@ public class DspApplication {
         }
         if (args.length > 0 && TokenBenchCommand.NAME.equals(args[0])) {
             System.exit(TokenBenchCommand.run(List.of(args).subList(1, args.length)));
+        }
+        if (args.length > 0 && SecurityBenchCommand.NAME.equals(args[0])) {
+            System.exit(SecurityBenchCommand.run(List.of(args).subList(1, args.length)));
         }
         if (args.length > 0 && AuditCommand.NAME.equals(args[0])) {
             System.exit(AuditCommand.run(List.of(args).subList(1, args.length), System.out));

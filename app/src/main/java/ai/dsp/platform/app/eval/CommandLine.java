@@ -48,6 +48,13 @@ record CommandLine(Map<String, String> options, List<String> settings) {
         return options.getOrDefault(name, fallback);
     }
 
+    /** The same options with more settings, which win over the user's (for a second platform of one command). */
+    CommandLine withSettings(String... more) {
+        List<String> all = new ArrayList<>(settings);
+        all.addAll(List.of(more));
+        return new CommandLine(options, all);
+    }
+
     /**
      * Starts the whole platform in-process for a command: web server on a free port, its own data
      * folder and inbox under {@code out}, quiet logs; the user's settings come last and win.
