@@ -49,9 +49,9 @@ import java.util.Set;
 /**
  * Spring Security in front of every HTTP endpoint: a bearer token (verified by the auth module's
  * {@link TokenService}) on everything but the public paths, the admin role for administration
- * and deletion, JSON error bodies with {@code WWW-Authenticate}. Stateless: no session, no
- * cookie, so no CSRF surface. The drop folder and Kafka are trusted local sources and pass no
- * HTTP filter.
+ * and deletion, a rate limit per API key and user ({@link RateLimitFilter}), JSON error bodies
+ * with {@code WWW-Authenticate}. Stateless: no session, no cookie, so no CSRF surface. The drop
+ * folder and Kafka are trusted local sources and pass no HTTP filter.
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfiguration {

@@ -1,28 +1,15 @@
 package ai.dsp.platform.auth.ratelimit;
 
-import io.github.bucket4j.TimeMeter;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class RateLimiterTest {
 
-    private final AtomicLong now = new AtomicLong();
-    private final TimeMeter clock = new TimeMeter() {
-        @Override
-        public long currentTimeNanos() {
-            return now.get();
-        }
-
-        @Override
-        public boolean isWallClockBased() {
-            return false;
-        }
-    };
+    private final ManualClock clock = new ManualClock();
     private final Quotas quotas = new Quotas(new RateLimitProperties(true, 60, Map.of(), null));
     private final RateLimiter limiter = new RateLimiter(quotas, new LocalBuckets(RateLimiter.LOCAL_BUCKETS, clock));
     private final Map<String, Object> alice = Map.of("sub", "alice", "rate_limit", 3);
@@ -42,7 +29,7 @@ class RateLimiterTest {
         assertThat(refused.retryAfter()).isEqualTo(Duration.ofSeconds(20));
         assertThat(refused.untilFull()).isEqualTo(Duration.ofMinutes(1));
 
-        now.addAndGet(Duration.ofSeconds(20).toNanos());
+        clock.advance(Duration.ofSeconds(20));
         Decision later = limiter.tryCall(alice);
         assertThat(later.allowed()).isTrue();
         assertThat(later.remaining()).isZero();
