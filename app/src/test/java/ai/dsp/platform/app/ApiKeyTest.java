@@ -170,6 +170,22 @@ class ApiKeyTest {
     }
 
     @Test
+    void anXApiKeyCallerIsRateLimitedByTheKeysRateLimit() {
+        String secret = app.postJson("/api-keys", Map.of("owner", AppHarness.READER, "static_claims", Map.of("rate_limit", 3)))
+                .body().get("api_key").asText();
+        Map<String, String> keyHeader = Map.of("X-API-Key", secret);
+
+        List<Integer> statuses = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            statuses.add(app.anonymous().getWithHeaders("/api/v1/documents", keyHeader).status());
+        }
+
+        assertThat(statuses).containsExactly(200, 200, 200, 429);
+        // the reader's own bucket is another one
+        assertThat(app.as(app.login(AppHarness.READER, AppHarness.READER_PASSWORD)).get("/api/v1/documents").status()).isEqualTo(200);
+    }
+
+    @Test
     void decodeIsForAdminsAndSaysWhenItDidNotVerify() {
         String token = app.login(AppHarness.READER, AppHarness.READER_PASSWORD);
 

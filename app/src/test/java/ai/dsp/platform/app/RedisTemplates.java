@@ -26,10 +26,15 @@ final class RedisTemplates implements AutoCloseable {
 
     /** A client of whatever answers (or does not) on {@code port}. */
     StringRedisTemplate template(int port) {
+        return new StringRedisTemplate(connections(port));
+    }
+
+    /** The connections of such a client. */
+    LettuceConnectionFactory connections(int port) {
         LettuceConnectionFactory factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", port));
         factory.afterPropertiesSet();
         connections.add(factory);
-        return new StringRedisTemplate(factory);
+        return factory;
     }
 
     /** Deletes the test's keys and closes every client. */

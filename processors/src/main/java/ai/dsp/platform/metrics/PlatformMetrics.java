@@ -43,6 +43,8 @@ public final class PlatformMetrics {
     public static final String AUTH_FAILURES = "dsp.auth.failures";
     public static final String AUTH_TOKEN_VALIDATION_DURATION = "dsp.auth.token.validation.duration";
     public static final String AUTH_REVOCATIONS = "dsp.auth.revocations";
+    public static final String AUTH_RATE_LIMITED = "dsp.auth.rate.limited";
+    public static final String AUTH_RATE_LIMIT_UNCHECKED = "dsp.auth.rate.limit.unchecked";
 
     /** Buckets at the seed's thresholds (0.5 s and 2 s) and around them. */
     private static final Duration[] QUERY_BUCKETS = durations(5, 10, 25, 50, 100, 250, 500, 1_000, 2_000, 5_000, 10_000);
@@ -211,6 +213,17 @@ public final class PlatformMetrics {
     /** {@code kind}: {@code token} (a holder's logout) or {@code jti} (an admin's revocation by id). */
     public void revoked(String kind) {
         Counter.builder(AUTH_REVOCATIONS).description("Tokens revoked").tags("kind", kind).register(registry).increment();
+    }
+
+    /** A call refused with 429; {@code kind}: {@code key} (an API key's limit) or {@code user}. */
+    public void rateLimited(String kind) {
+        Counter.builder(AUTH_RATE_LIMITED).description("Calls refused over their rate limit").tags("kind", kind).register(registry).increment();
+    }
+
+    /** A call let through without a rate-limit check because the bucket store (Redis) did not answer. */
+    public void rateLimitUnchecked() {
+        Counter.builder(AUTH_RATE_LIMIT_UNCHECKED).description("Calls let through unchecked while the rate-limit store was unavailable")
+                .register(registry).increment();
     }
 
     static String sourceKind(String source) {

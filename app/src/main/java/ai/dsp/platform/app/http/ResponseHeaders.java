@@ -14,6 +14,10 @@ import java.util.Set;
  * caller's {@code Authorization}, cookies and query parameters back. A route that needs another
  * response header adds it here. Request headers are let in as Camel's HTTP strategy does
  * ({@code Camel*} dropped, and {@link HttpEntry} drops them again in any case).
+ * <p>
+ * Headers a servlet filter writes on the response itself ({@code X-RateLimit-*} of the rate
+ * limit) reach the client without passing here, and must not be listed: listing them would also
+ * copy a caller's request header of the same name into the answer, beside the real one.
  */
 @Component("responseHeaders")
 public class ResponseHeaders extends HttpHeaderFilterStrategy {

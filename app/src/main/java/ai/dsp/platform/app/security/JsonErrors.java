@@ -20,8 +20,8 @@ import org.springframework.security.web.access.AccessDeniedHandler;
 import java.io.IOException;
 
 /**
- * 401 and 403 from the security filters: the status and {@code WWW-Authenticate} as RFC 6750
- * puts them, with the platform's one error body. The message says what is missing, not why a
+ * 401 and 403 from the security filters (and the rate limit's 429): the status and
+ * {@code WWW-Authenticate} as RFC 6750 puts them, with the platform's one error body. The message says what is missing, not why a
  * token failed beyond "expired" or "invalid".
  */
 final class JsonErrors implements AuthenticationEntryPoint, AccessDeniedHandler {
@@ -66,7 +66,8 @@ final class JsonErrors implements AuthenticationEntryPoint, AccessDeniedHandler 
         write(request, response, error, message, null);
     }
 
-    private void write(HttpServletRequest request, HttpServletResponse response, String error, String message, String principal)
+    /** The error body for the status already set, recorded in the audit trail as a refusal. */
+    void write(HttpServletRequest request, HttpServletResponse response, String error, String message, String principal)
             throws IOException {
         String requestId = HttpEntry.requestIdOf(request.getHeader(HttpEntry.REQUEST_ID));
         audit.refused(request, response.getStatus(), requestId, principal);

@@ -1,9 +1,15 @@
 package ai.dsp.platform.app.security;
 
 import ai.dsp.platform.app.audit.AuditTrail;
+import ai.dsp.platform.app.messaging.RedisBuckets;
 import ai.dsp.platform.app.messaging.RedisRevocations;
 import ai.dsp.platform.auth.AuthProperties;
 import ai.dsp.platform.auth.apikey.ApiKeyService;
+import ai.dsp.platform.auth.ratelimit.Buckets;
+import ai.dsp.platform.auth.ratelimit.LocalBuckets;
+import ai.dsp.platform.auth.ratelimit.Quotas;
+import ai.dsp.platform.auth.ratelimit.RateLimitProperties;
+import ai.dsp.platform.auth.ratelimit.RateLimiter;
 import ai.dsp.platform.auth.token.InMemoryRevocations;
 import ai.dsp.platform.auth.token.Revocations;
 import ai.dsp.platform.auth.token.SigningKeys;
@@ -21,6 +27,7 @@ import io.github.bucket4j.TimeMeter;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -42,10 +49,10 @@ import java.util.Set;
 
 /**
  * Spring Security in front of every HTTP endpoint: a bearer token (verified by the auth module's
- * {@link TokenService}) or an {@code X-API-Key} on everything but the public paths, the admin role for administration
- * and deletion, JSON error bodies with {@code WWW-Authenticate}. Stateless: no session, no
- * cookie, so no CSRF surface. The drop folder and Kafka are trusted local sources and pass no
- * HTTP filter.
+ * {@link TokenService}) or an {@code X-API-Key} on everything but the public paths, the admin
+ * role for administration and deletion, a rate limit per API key and user ({@link RateLimitFilter}),
+ * JSON error bodies with {@code WWW-Authenticate}. Stateless: no session, no cookie, so no CSRF
+ * surface. The drop folder and Kafka are trusted local sources and pass no HTTP filter.
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfiguration {
@@ -83,6 +90,19 @@ public class SecurityConfiguration {
         return redis ? new RedisRevocations(redisEventsTemplate, keyPrefix, Clock.systemUTC()) : new InMemoryRevocations(Clock.systemUTC());
     }
 
+    /** Rate-limit buckets shared by every replica through Redis when {@code dsp.redis.enabled}, else this process's own. */
+    @Bean
+    Buckets rateLimitBuckets(@Value("${dsp.redis.enabled:false}") boolean redis, @Value("${dsp.cache.key-prefix:dsp}") String keyPrefix,
+                             RateLimitProperties properties, LettuceConnectionFactory redisConnections) {
+        return redis ? new RedisBuckets(redisConnections, keyPrefix, properties.redisTimeout())
+                : new LocalBuckets(RateLimiter.LOCAL_BUCKETS, TimeMeter.SYSTEM_NANOTIME);
+    }
+
+    @Bean
+    RateLimiter rateLimiter(RateLimitProperties properties, Buckets rateLimitBuckets) {
+        return new RateLimiter(new Quotas(properties), rateLimitBuckets);
+    }
+
     @Bean
     TokenService tokenService(AuthProperties properties, Revocations revocations) {
         SigningKeys keys = SigningKeys.open(properties.algorithm(), properties.stateDir(), properties.hmacSecret());
@@ -91,7 +111,8 @@ public class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain securityFilterChain(HttpSecurity http, AuthProperties properties, TokenService tokens, ApiKeyService apiKeys,
-                                            ObjectMapper json, PlatformMetrics metrics, AuditTrail audit) throws Exception {
+                                            ObjectMapper json, PlatformMetrics metrics, AuditTrail audit, RateLimitProperties rateLimits,
+                                            RateLimiter limiter) throws Exception {
         JsonErrors errors = new JsonErrors(json, metrics, audit);
         http.csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -121,6 +142,10 @@ public class SecurityConfiguration {
                 .accessDeniedHandler(errors)
                 .jwt(jwt -> jwt.decoder(new PlatformJwtDecoder(tokens, metrics)).jwtAuthenticationConverter(roles())))
                 .addFilterBefore(new ApiKeyAuthenticationFilter(apiKeys, roles(), errors, metrics), BearerTokenAuthenticationFilter.class);
+        if (rateLimits.enabled()) {
+            // after the token check, so the caller is known; before authorization, so refused calls count too
+            http.addFilterAfter(new RateLimitFilter(limiter, metrics, errors), BearerTokenAuthenticationFilter.class);
+        }
         return http.build();
     }
 
@@ -135,7 +160,8 @@ public class SecurityConfiguration {
             config.setAllowedOrigins(properties.corsAllowedOrigins());
             config.setAllowedMethods(List.of("GET", "POST", "PUT", "DELETE"));
             config.setAllowedHeaders(List.of("Authorization", "Content-Type", "X-Request-Id", "X-API-Key"));
-            config.setExposedHeaders(List.of("X-Request-Id", "Retry-After", "WWW-Authenticate"));
+            config.setExposedHeaders(List.of("X-Request-Id", "Retry-After", "WWW-Authenticate",
+                    RateLimitFilter.LIMIT, RateLimitFilter.REMAINING, RateLimitFilter.RESET));
             config.setAllowCredentials(false);
             config.setMaxAge(3600L);
             source.registerCorsConfiguration("/**", config);

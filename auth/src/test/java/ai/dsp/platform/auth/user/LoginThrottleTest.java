@@ -1,11 +1,10 @@
 package ai.dsp.platform.auth.user;
 
 import ai.dsp.platform.auth.TooManyAttemptsException;
-import io.github.bucket4j.TimeMeter;
+import ai.dsp.platform.auth.ratelimit.ManualClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -13,18 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LoginThrottleTest {
 
-    private final AtomicLong now = new AtomicLong();
-    private final TimeMeter clock = new TimeMeter() {
-        @Override
-        public long currentTimeNanos() {
-            return now.get();
-        }
-
-        @Override
-        public boolean isWallClockBased() {
-            return false;
-        }
-    };
+    private final ManualClock clock = new ManualClock();
     private final LoginThrottle throttle = new LoginThrottle(3, 5, Duration.ofMinutes(3), clock);
 
     @Test
@@ -38,7 +26,7 @@ class LoginThrottleTest {
                 .satisfies(e -> assertThat(((TooManyAttemptsException) e).retryAfter()).isEqualTo(Duration.ofMinutes(1)));
         assertThatCode(() -> throttle.check("alice", "10.0.0.9")).doesNotThrowAnyException();
 
-        now.addAndGet(Duration.ofMinutes(1).toNanos());
+        clock.advance(Duration.ofMinutes(1));
         assertThatCode(() -> throttle.check("admin", "10.0.0.9")).doesNotThrowAnyException();
     }
 
