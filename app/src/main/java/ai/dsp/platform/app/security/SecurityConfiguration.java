@@ -3,9 +3,9 @@ package ai.dsp.platform.app.security;
 import ai.dsp.platform.app.audit.AuditTrail;
 import ai.dsp.platform.app.messaging.RedisRevocations;
 import ai.dsp.platform.auth.AuthProperties;
+import ai.dsp.platform.auth.token.DirectKeys;
 import ai.dsp.platform.auth.token.InMemoryRevocations;
 import ai.dsp.platform.auth.token.Revocations;
-import ai.dsp.platform.auth.token.SigningKeys;
 import ai.dsp.platform.auth.token.TokenService;
 import ai.dsp.platform.auth.LdapProperties;
 import ai.dsp.platform.auth.user.InitialAdmin;
@@ -81,10 +81,15 @@ public class SecurityConfiguration {
         return redis ? new RedisRevocations(redisEventsTemplate, keyPrefix, Clock.systemUTC()) : new InMemoryRevocations(Clock.systemUTC());
     }
 
+    /** The keys of {@code dir} JWEs by kid: none until API keys supply theirs ({@code jwe_config.encryption_key}). */
     @Bean
-    TokenService tokenService(AuthProperties properties, Revocations revocations) {
-        SigningKeys keys = SigningKeys.open(properties.algorithm(), properties.stateDir(), properties.hmacSecret());
-        return new TokenService(keys, properties, revocations, Clock.systemUTC());
+    DirectKeys directKeys() {
+        return DirectKeys.NONE;
+    }
+
+    @Bean
+    TokenService tokenService(AuthProperties properties, DirectKeys directKeys, Revocations revocations) {
+        return TokenService.open(properties, directKeys, revocations, Clock.systemUTC());
     }
 
     @Bean
