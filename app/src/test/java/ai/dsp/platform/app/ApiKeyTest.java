@@ -1,6 +1,14 @@
 package ai.dsp.platform.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.CompressionAlgorithm;
+import com.nimbusds.jose.EncryptionMethod;
+import com.nimbusds.jose.JWEAlgorithm;
+import com.nimbusds.jose.JWEHeader;
+import com.nimbusds.jose.JWEObject;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.crypto.DirectDecrypter;
+import com.nimbusds.jose.crypto.DirectEncrypter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -87,17 +95,52 @@ class ApiKeyTest {
     }
 
     @Test
-    void aKeyCannotMakeItsHolderAnAdminNorChangeTheSubject() throws IOException {
+    void aKeyCannotMakeItsHolderAnAdminNorChangeTheSubject() {
         AppHarness.Reply reply = login(AppHarness.READER, AppHarness.READER_PASSWORD, Map.of("api_key", "api_key_jwe_example"));
 
         assertThat(reply.status()).isEqualTo(200);
         String token = reply.body().get("access_token").asText();
-        JsonNode claims = payload(token);
+        // the key's tokens are JWEs: the admin's /decode opens and verifies them
+        JsonNode claims = app.postJson("/decode", Map.of("token", token)).body();
         assertThat(claims.get("sub").asText()).isEqualTo(AppHarness.READER);
         // the key asks for [admin, user]: the reader keeps only what they have
         assertThat(claims.get("roles")).extracting(JsonNode::asText).containsExactly("user");
         assertThat(claims.get("security_level").asText()).isEqualTo("high");
         assertThat(app.as(token).get("/api-keys").status()).isEqualTo(403);
+    }
+
+    @Test
+    void aKeyWithJweConfigGetsTheSeedsJweWhichWorksWhereverATokenDoes() throws Exception {
+        AppHarness.Reply reply = login(AppHarness.READER, AppHarness.READER_PASSWORD, Map.of("api_key", "api_key_jwe_example"));
+
+        assertThat(reply.body().get("token_type").asText()).isEqualTo("JWE");
+        assertThat(reply.body().get("encryption").asText()).isEqualTo("A256GCM");
+        String jwe = reply.body().get("access_token").asText();
+        JWEObject parsed = JWEObject.parse(jwe);
+        assertThat(parsed.getHeader().getAlgorithm()).isEqualTo(JWEAlgorithm.DIR);
+        assertThat(parsed.getHeader().getKeyID()).isEqualTo("api-key-jwe-001");
+        assertThat(parsed.getHeader().getCompressionAlgorithm()).isEqualTo(CompressionAlgorithm.DEF);
+        // the seed's plaintext: {"jwt": "<signed JWT>"}
+        parsed.decrypt(new DirectDecrypter(Base64.getDecoder().decode("pArpqi3lKdqdBOArPb5l0+hOM2LZSX51Dvta4IoiAYM=")));
+        String inner = parsed.getPayload().toJSONObject().get("jwt").toString();
+        assertThat(payload(inner).get("api_key_id").asText()).isEqualTo("api-key-jwe-001");
+
+        assertThat(app.as(jwe).get("/api/v1/documents").status()).isEqualTo(200);
+        AppHarness.Reply refreshed = app.anonymous().postRaw("/refresh", "",
+                Map.of("Authorization", "Bearer " + reply.body().get("refresh_token").asText()));
+        assertThat(refreshed.status()).isEqualTo(200);
+        assertThat(refreshed.body().get("token_type").asText()).isEqualTo("JWE");
+        assertThat(app.as(refreshed.body().get("access_token").asText()).get("/api/v1/documents").status()).isEqualTo(200);
+
+        // the same kid with another key: refused like any bad token
+        byte[] otherKey = new byte[32];
+        new java.security.SecureRandom().nextBytes(otherKey);
+        JWEObject forged = new JWEObject(new JWEHeader.Builder(JWEAlgorithm.DIR, EncryptionMethod.A256GCM).keyID("api-key-jwe-001").build(),
+                new Payload(Map.of("jwt", inner)));
+        forged.encrypt(new DirectEncrypter(otherKey));
+        AppHarness.Reply refused = app.as(forged.serialize()).get("/api/v1/documents");
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.body().get("message").asText()).isEqualTo("the bearer token was refused (invalid)");
     }
 
     @Test
@@ -146,6 +189,7 @@ class ApiKeyTest {
         assertThat(wrong.status()).isEqualTo(401);
         assertThat(wrong.headers().get("WWW-Authenticate")).isNotEmpty();
         assertThat(wrong.body().get("requestId").asText()).isNotBlank();
+        assertThat(wrong.body().get("message").asText()).isEqualTo("the API key was refused");
 
         JsonNode shown = app.get("/api-keys/" + id).body();
         assertThat(shown.get("owner").asText()).isEqualTo(AppHarness.READER);

@@ -3,6 +3,7 @@ package ai.dsp.platform.app;
 import ai.dsp.platform.app.security.KeysCommand;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jwt.SignedJWT;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,6 +53,7 @@ class KeyRotationTest {
     }
 
     private static List<String> kids(AppHarness app) throws Exception {
-        return JWKSet.parse(app.anonymous().getText("/.well-known/jwks.json").body()).getKeys().stream().map(JWK::getKeyID).toList();
+        return JWKSet.parse(app.anonymous().getText("/.well-known/jwks.json").body()).getKeys().stream()
+                .filter(key -> KeyUse.SIGNATURE.equals(key.getKeyUse())).map(JWK::getKeyID).toList();
     }
 }

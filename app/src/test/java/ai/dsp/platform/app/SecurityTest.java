@@ -1,8 +1,8 @@
 package ai.dsp.platform.app;
 
 import ai.dsp.platform.auth.AuthProperties;
+import ai.dsp.platform.auth.token.DirectKeys;
 import ai.dsp.platform.auth.token.InMemoryRevocations;
-import ai.dsp.platform.auth.token.SigningKeys;
 import ai.dsp.platform.auth.token.TokenService;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -164,8 +164,8 @@ class SecurityTest {
     @Test
     void validateReportsValidExpiredAndForged() throws Exception {
         String valid = app.login("admin", AppHarness.ADMIN_PASSWORD);
-        TokenService past = new TokenService(SigningKeys.open("RS256", app.dataDir.resolve("auth"), null), app.bean(AuthProperties.class),
-                new InMemoryRevocations(Clock.systemUTC()), Clock.fixed(Instant.now().minus(Duration.ofHours(3)), ZoneOffset.UTC));
+        TokenService past = TokenService.open(app.bean(AuthProperties.class), DirectKeys.NONE, new InMemoryRevocations(Clock.systemUTC()),
+                Clock.fixed(Instant.now().minus(Duration.ofHours(3)), ZoneOffset.UTC));
         String expired = past.issue("admin", Map.of()).accessToken();
 
         JsonNode ok = app.anonymous().postJson("/validate", Map.of("token", valid)).body();

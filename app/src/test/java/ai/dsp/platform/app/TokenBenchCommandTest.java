@@ -10,25 +10,26 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The token benchmark runs and reports a figure per algorithm (the figures themselves are in docs/BENCHMARKS.md). */
+/** The token benchmark runs and reports a figure per algorithm and JWE wrapping (the figures themselves are in docs/BENCHMARKS.md). */
 class TokenBenchCommandTest {
 
     @TempDir
     Path out;
 
     @Test
-    void writesIssueRateAndVerificationPercentilesForEachAlgorithm() throws Exception {
+    void writesIssueRateAndVerificationPercentilesForEachAlgorithmAndJwe() throws Exception {
         int code = TokenBenchCommand.run(List.of("--tokens", "30", "--out", out.toString()));
 
         assertThat(code).isZero();
         JsonNode figures = AppHarness.JSON.readTree(out.resolve("tokens.json").toFile());
-        assertThat(figures).extracting(f -> f.path("algorithm").asText()).containsExactly("RS256", "ES256", "HS256");
+        assertThat(figures).extracting(f -> f.path("algorithm").asText() + " " + f.path("jwe").asText())
+                .containsExactly("RS256 none", "RS256 RSA-OAEP-256 A256GCM", "RS256 dir A256GCM", "ES256 none", "HS256 none");
         assertThat(figures).allSatisfy(f -> {
             assertThat(f.path("tokens").asInt()).isEqualTo(30);
             assertThat(f.path("issuedPerSecond").asDouble()).isPositive();
             assertThat(f.path("verifyP50Ms").asDouble()).isPositive();
             assertThat(f.path("verifyP99Ms").asDouble()).isGreaterThanOrEqualTo(f.path("verifyP50Ms").asDouble());
         });
-        assertThat(out.resolve("tokens.md")).content().contains("| RS256 | 30 |");
+        assertThat(out.resolve("tokens.md")).content().contains("| RS256 | none | 30 |", "| RS256 | dir A256GCM | 30 |");
     }
 }

@@ -1,5 +1,6 @@
 package ai.dsp.platform.auth;
 
+import ai.dsp.platform.auth.token.EncryptionKey;
 import ai.dsp.platform.auth.token.SigningKeys;
 import ai.dsp.platform.auth.user.InitialAdmin;
 import ai.dsp.platform.auth.user.PasswordHashes;
@@ -20,7 +21,7 @@ import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Replicas that start together on one shared state folder end up with one key and one admin. */
+/** Replicas that start together on one shared state folder end up with one key of each kind and one admin. */
 class SharedStateDirTest {
 
     private static final int REPLICAS = 4;
@@ -30,11 +31,13 @@ class SharedStateDirTest {
     Path state;
 
     @RepeatedTest(3)
-    void replicasStartingTogetherAgreeOnTheSigningKeyAndTheAdminPassword() throws Exception {
+    void replicasStartingTogetherAgreeOnTheSigningKeyTheEncryptionKeyAndTheAdminPassword() throws Exception {
         List<String> kids = together(() -> SigningKeys.open("RS256", state, null).current().getKeyID());
+        List<String> encryptionKids = together(() -> EncryptionKey.open(state).keyId());
         List<Path> usersFiles = together(() -> InitialAdmin.usersFile(state.resolve("none.yaml"), state, ENCODER));
 
         assertThat(kids).hasSize(REPLICAS).containsOnly(kids.get(0));
+        assertThat(encryptionKids).hasSize(REPLICAS).containsOnly(encryptionKids.get(0));
         assertThat(usersFiles).containsOnly(usersFiles.get(0));
         String password = Files.readString(state.resolve(InitialAdmin.PASSWORD_FILE)).strip();
         assertThat(new UserDirectory(usersFiles.get(0), ENCODER).authenticate("admin", password).username()).isEqualTo("admin");

@@ -1,7 +1,11 @@
 package ai.dsp.platform.app.eval;
 
 import ai.dsp.platform.auth.AuthProperties;
+import ai.dsp.platform.auth.token.DirectKeys;
+import ai.dsp.platform.auth.token.EncryptionKey;
 import ai.dsp.platform.auth.token.InMemoryRevocations;
+import ai.dsp.platform.auth.token.JweCodec;
+import ai.dsp.platform.auth.token.JweSettings;
 import ai.dsp.platform.auth.token.SigningKeys;
 import ai.dsp.platform.auth.token.TokenService;
 import ai.dsp.platform.auth.token.TokenType;
@@ -14,22 +18,28 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * {@code java -jar app.jar bench-tokens [--tokens N] [--out DIR]}: the token service in process,
  * as every API call uses it: tokens issued per second and the time of one full verification
- * (signature, claims, revocation) at p50 and p99, for RS256, ES256 and HS256, in one run.
+ * (signature, claims, revocation) at p50 and p99, for RS256, ES256 and HS256, and for RS256
+ * tokens in a JWE (RSA-OAEP-256 and dir, both A256GCM), in one run, so the ratios hold.
  * Writes {@code tokens.json} and {@code tokens.md}.
  */
 public final class TokenBenchCommand {
 
     public static final String NAME = "bench-tokens";
     private static final Set<String> OPTIONS = Set.of("tokens", "out");
-    private static final Map<String, Object> CLAIMS = Map.of("name", "Bench", "groups", List.of("staff"), "roles", List.of("user"));
+    /** The seed's {@code key} claim: the kid of the dir JWEs. */
+    private static final String KEY = "bench-key";
+    private static final Map<String, Object> CLAIMS = Map.of("name", "Bench", "groups", List.of("staff"), "roles", List.of("user"),
+            "key", KEY);
+    private static final String NO_JWE = "none";
 
-    /** One algorithm's figures. */
-    public record Figures(String algorithm, int tokens, double issuedPerSecond, double verifyP50Ms, double verifyP99Ms) {
+    /** One algorithm's figures; {@code jwe} is the wrapping ({@code alg enc}) or {@code none}. */
+    public record Figures(String algorithm, String jwe, int tokens, double issuedPerSecond, double verifyP50Ms, double verifyP99Ms) {
     }
 
     private TokenBenchCommand() {
@@ -63,25 +73,31 @@ public final class TokenBenchCommand {
     }
 
     static List<Figures> measure(int count, Path state) {
-        byte[] secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
+        String hmac = HexFormat.of().formatHex(random(32));
+        JweSettings dir = new JweSettings(JweSettings.DIR, "A256GCM", false, random(32));
+        DirectKeys directKeys = kid -> KEY.equals(kid) ? Optional.of(dir.key()) : Optional.empty();
         List<Figures> figures = new ArrayList<>();
         for (String algorithm : List.of("RS256", "ES256", "HS256")) {
-            String hmac = HexFormat.of().formatHex(secret);
-            AuthProperties properties = AuthProperties.defaults(algorithm, hmac);
-            TokenService service = new TokenService(SigningKeys.open(algorithm, state.resolve(algorithm), hmac), properties,
+            Path keys = state.resolve(algorithm);
+            TokenService service = new TokenService(SigningKeys.open(algorithm, keys, hmac),
+                    new JweCodec(EncryptionKey.open(keys), directKeys), AuthProperties.defaults(algorithm, hmac),
                     new InMemoryRevocations(Clock.systemUTC()), Clock.systemUTC());
-            figures.add(measure(algorithm, service, count));
+            figures.add(measure(algorithm, service, null, count));
+            if ("RS256".equals(algorithm)) {
+                // the default signature, wrapped each way: what a JWE adds to every call
+                figures.add(measure(algorithm, service, new JweSettings(JweSettings.RSA_OAEP_256, "A256GCM", false, null), count));
+                figures.add(measure(algorithm, service, dir, count));
+            }
         }
         return figures;
     }
 
-    private static Figures measure(String algorithm, TokenService service, int count) {
+    private static Figures measure(String algorithm, TokenService service, JweSettings jwe, int count) {
         // a first pass compiles the paths (JIT), as in a server that has run a while
-        List<String> warmUp = issue(service, Math.min(count, 2000));
+        List<String> warmUp = issue(service, jwe, Math.min(count, 2000));
         warmUp.forEach(token -> service.verify(token, TokenType.ACCESS));
         long started = System.nanoTime();
-        List<String> tokens = issue(service, count);
+        List<String> tokens = issue(service, jwe, count);
         double issuedPerSecond = count / ((System.nanoTime() - started) / 1e9);
         List<Double> millis = new ArrayList<>(count);
         for (String token : tokens) {
@@ -90,15 +106,22 @@ public final class TokenBenchCommand {
             millis.add((System.nanoTime() - t) / 1e6);
         }
         millis.sort(Double::compare);
-        return new Figures(algorithm, count, issuedPerSecond, Evaluation.percentile(millis, 0.50), Evaluation.percentile(millis, 0.99));
+        return new Figures(algorithm, jwe == null ? NO_JWE : jwe.algorithm() + " " + jwe.encryption(), count, issuedPerSecond,
+                Evaluation.percentile(millis, 0.50), Evaluation.percentile(millis, 0.99));
     }
 
-    private static List<String> issue(TokenService service, int count) {
+    private static List<String> issue(TokenService service, JweSettings jwe, int count) {
         List<String> tokens = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            tokens.add(service.issue("user-" + i, CLAIMS).accessToken());
+            tokens.add(service.issue("user-" + i, CLAIMS, jwe).accessToken());
         }
         return tokens;
+    }
+
+    private static byte[] random(int bytes) {
+        byte[] value = new byte[bytes];
+        new SecureRandom().nextBytes(value);
+        return value;
     }
 
     private static void deleteTree(Path root) throws java.io.IOException {
@@ -110,10 +133,11 @@ public final class TokenBenchCommand {
     }
 
     static String markdown(List<Figures> figures) {
-        StringBuilder md = new StringBuilder("| algorithm | tokens | issued/s (pairs) | verify p50 | verify p99 |\n| --- | ---: | ---: | ---: | ---: |\n");
+        StringBuilder md = new StringBuilder(
+                "| algorithm | JWE | tokens | issued/s (pairs) | verify p50 | verify p99 |\n| --- | --- | ---: | ---: | ---: | ---: |\n");
         for (Figures f : figures) {
-            md.append(String.format(java.util.Locale.ROOT, "| %s | %d | %.0f | %.3f ms | %.3f ms |%n",
-                    f.algorithm(), f.tokens(), f.issuedPerSecond(), f.verifyP50Ms(), f.verifyP99Ms()));
+            md.append(String.format(java.util.Locale.ROOT, "| %s | %s | %d | %.0f | %.3f ms | %.3f ms |%n",
+                    f.algorithm(), f.jwe(), f.tokens(), f.issuedPerSecond(), f.verifyP50Ms(), f.verifyP99Ms()));
         }
         return md.toString();
     }

@@ -31,6 +31,8 @@ import java.util.Map;
 final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
 
     static final String HEADER = "X-API-Key";
+    /** The refusal's reason, told apart from a bearer token's by the error body. */
+    static final String REFUSED = "invalid API key";
 
     private final ApiKeyService keys;
     private final JwtAuthenticationConverter converter;
@@ -59,7 +61,7 @@ final class ApiKeyAuthenticationFilter extends OncePerRequestFilter {
             grant = keys.forKey(presented.strip());
         } catch (AuthenticationFailedException e) {
             metrics.authFailure("invalid_api_key");
-            errors.commence(request, response, new InvalidBearerTokenException("invalid API key"));
+            errors.commence(request, response, new InvalidBearerTokenException(REFUSED));
             return;
         } catch (ClaimUnavailableException e) {
             response.setHeader("Retry-After", "5");

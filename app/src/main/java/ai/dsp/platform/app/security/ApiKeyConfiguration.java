@@ -1,6 +1,7 @@
 package ai.dsp.platform.app.security;
 
 import ai.dsp.platform.auth.AuthProperties;
+import ai.dsp.platform.auth.apikey.ApiKeyDirectKeys;
 import ai.dsp.platform.auth.apikey.ApiKeyProperties;
 import ai.dsp.platform.auth.apikey.ApiKeyService;
 import ai.dsp.platform.auth.apikey.ApiKeyStore;
@@ -8,6 +9,7 @@ import ai.dsp.platform.auth.apikey.ClaimApiCalls;
 import ai.dsp.platform.auth.apikey.ClaimFormulas;
 import ai.dsp.platform.auth.apikey.ClaimFunctions;
 import ai.dsp.platform.auth.apikey.DynamicClaims;
+import ai.dsp.platform.auth.token.DirectKeys;
 import ai.dsp.platform.auth.user.UserDirectory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -22,6 +24,12 @@ public class ApiKeyConfiguration {
     @Bean(destroyMethod = "writeUsage")
     ApiKeyStore apiKeyStore(ApiKeyProperties keys, AuthProperties auth) {
         return new ApiKeyStore(keys.dir(), auth.stateDir().resolve("api-keys-last-used.json"), keys.rotationOverlap(), Clock.systemUTC());
+    }
+
+    /** The keys of {@code dir} JWEs by kid: the API keys' {@code jwe_config.encryption_key} by their {@code key} claim. */
+    @Bean
+    DirectKeys directKeys(ApiKeyStore store) {
+        return new ApiKeyDirectKeys(store, System::getenv);
     }
 
     /** The seed's four claim functions; a deployment adds its own with {@link ClaimFunctions#with}. */

@@ -45,10 +45,15 @@ final class JsonErrors implements AuthenticationEntryPoint, AccessDeniedHandler 
             // a refused token was counted with its reason by the decoder
             metrics.authFailure("missing");
         }
-        String message = failure instanceof InvalidBearerTokenException
-                ? "the credentials were refused (" + failure.getMessage() + ")"
-                : "authentication required: send Authorization: Bearer <token> (POST /token issues one) or X-API-Key";
-        write(request, response, "unauthorized", message, null);
+        write(request, response, "unauthorized", message(failure), null);
+    }
+
+    private static String message(AuthenticationException failure) {
+        if (!(failure instanceof InvalidBearerTokenException)) {
+            return "authentication required: send Authorization: Bearer <token> (POST /token issues one) or X-API-Key";
+        }
+        return ApiKeyAuthenticationFilter.REFUSED.equals(failure.getMessage()) ? "the API key was refused"
+                : "the bearer token was refused (" + failure.getMessage() + ")";
     }
 
     @Override

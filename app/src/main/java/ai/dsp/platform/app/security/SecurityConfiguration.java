@@ -10,9 +10,9 @@ import ai.dsp.platform.auth.ratelimit.LocalBuckets;
 import ai.dsp.platform.auth.ratelimit.Quotas;
 import ai.dsp.platform.auth.ratelimit.RateLimitProperties;
 import ai.dsp.platform.auth.ratelimit.RateLimiter;
+import ai.dsp.platform.auth.token.DirectKeys;
 import ai.dsp.platform.auth.token.InMemoryRevocations;
 import ai.dsp.platform.auth.token.Revocations;
-import ai.dsp.platform.auth.token.SigningKeys;
 import ai.dsp.platform.auth.token.TokenService;
 import ai.dsp.platform.auth.LdapProperties;
 import ai.dsp.platform.auth.user.InitialAdmin;
@@ -104,9 +104,8 @@ public class SecurityConfiguration {
     }
 
     @Bean
-    TokenService tokenService(AuthProperties properties, Revocations revocations) {
-        SigningKeys keys = SigningKeys.open(properties.algorithm(), properties.stateDir(), properties.hmacSecret());
-        return new TokenService(keys, properties, revocations, Clock.systemUTC());
+    TokenService tokenService(AuthProperties properties, DirectKeys directKeys, Revocations revocations) {
+        return TokenService.open(properties, directKeys, revocations, Clock.systemUTC());
     }
 
     @Bean

@@ -6,6 +6,8 @@ import ai.dsp.platform.auth.InvalidTokenException;
 import ai.dsp.platform.auth.TooManyAttemptsException;
 import ai.dsp.platform.auth.apikey.ApiKeyService;
 import ai.dsp.platform.auth.token.IssuedTokens;
+import ai.dsp.platform.auth.token.JweCodec;
+import ai.dsp.platform.auth.token.JweSettings;
 import ai.dsp.platform.auth.token.TokenService;
 import ai.dsp.platform.auth.token.TokenType;
 import ai.dsp.platform.auth.token.VerifiedToken;
@@ -62,9 +64,11 @@ public class TokenEndpoints {
                                @JsonProperty("api_key_config") Map<String, Object> apiKeyConfig, Map<String, Object> context) {
     }
 
+    /** The seed's answer; with a key's {@code jwe_config}, {@code token_type: "JWE"}, the {@code encryption} and a {@code note}. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record TokenResponse(@JsonProperty("access_token") String accessToken, @JsonProperty("refresh_token") String refreshToken,
-                                @JsonProperty("expires_in") long expiresIn) {
+                                @JsonProperty("expires_in") long expiresIn, @JsonProperty("token_type") String tokenType,
+                                String encryption, String note) {
     }
 
     public record TokenBody(String token, String jti) {
@@ -105,8 +109,23 @@ public class TokenEndpoints {
             metrics.authFailure("invalid_api_key");
             throw e;
         }
+        JweSettings jwe = jweOf(grant);
+        IssuedTokens issued = tokens.issue(grant.subject(), grant.claims(), grant.apiKeyId(), jwe);
         metrics.tokensIssued(blank(request.apiKey()) && request.apiKeyConfig() == null ? "password" : "api_key");
-        return response(tokens.issue(grant.subject(), grant.claims()));
+        if (jwe == null) {
+            return response(issued);
+        }
+        return new TokenResponse(issued.accessToken(), issued.refreshToken(), expiresIn(issued), "JWE", jwe.encryption(),
+                "both tokens are JWEs (" + jwe.algorithm() + ", " + jwe.encryption() + "): send them as they are");
+    }
+
+    /** The key's JWE settings; a {@code jwe_config} the platform cannot use is its operator's error (500), not the caller's. */
+    private static JweSettings jweOf(ApiKeyService.Grant grant) {
+        try {
+            return JweSettings.fromSeedConfig(grant.jweConfig(), System::getenv).orElse(null);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("the jwe_config of API key " + grant.key().id() + " cannot be used: " + e.getMessage());
+        }
     }
 
     /** {@code POST /refresh} with the refresh token as the bearer (as in the seed) or as {@code refresh_token} in the body. */
@@ -123,7 +142,9 @@ public class TokenEndpoints {
         try {
             IssuedTokens renewed = tokens.refresh(token);
             metrics.tokensIssued("refresh");
-            return response(renewed);
+            // a JWE refresh token gives JWEs again, wrapped the same way
+            return JweCodec.isJwe(token) ? new TokenResponse(renewed.accessToken(), renewed.refreshToken(), expiresIn(renewed), "JWE",
+                    null, null) : response(renewed);
         } catch (InvalidTokenException e) {
             metrics.authFailure(e.reason());
             throw e;
@@ -220,6 +241,8 @@ public class TokenEndpoints {
         document.put("token_endpoint", base + "/token");
         document.put("revocation_endpoint", base + "/revoke");
         document.put("id_token_signing_alg_values_supported", List.of(tokens.properties().algorithm()));
+        document.put("id_token_encryption_alg_values_supported", List.of(JweSettings.DIR, JweSettings.RSA_OAEP_256));
+        document.put("id_token_encryption_enc_values_supported", List.copyOf(JweSettings.encryptions()));
         document.put("grant_types_supported", List.of("password", "refresh_token"));
         document.put("response_types_supported", List.of("token"));
         document.put("subject_types_supported", List.of("public"));
@@ -251,9 +274,12 @@ public class TokenEndpoints {
         }
     }
 
-    private TokenResponse response(IssuedTokens issued) {
-        return new TokenResponse(issued.accessToken(), issued.refreshToken(),
-                Math.max(0, issued.accessExpiresAt().getEpochSecond() - Instant.now().getEpochSecond()));
+    private static TokenResponse response(IssuedTokens issued) {
+        return new TokenResponse(issued.accessToken(), issued.refreshToken(), expiresIn(issued), null, null, null);
+    }
+
+    private static long expiresIn(IssuedTokens issued) {
+        return Math.max(0, issued.accessExpiresAt().getEpochSecond() - Instant.now().getEpochSecond());
     }
 
     private static String bearer(Exchange exchange) {

@@ -26,7 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ApiKeyService {
 
-    public static final String API_KEY_ID = "api_key_id";
+    private static final String API_KEY_ID = TokenService.API_KEY_ID;
     /** Claims a key may narrow but never widen. */
     private static final Set<String> NARROWED = Set.of("roles", "groups");
     private static final String INLINE_ID = "inline_config";
@@ -37,6 +37,12 @@ public final class ApiKeyService {
         /** The seed's {@code jwe_config} of the key, if any. */
         public Map<String, Object> jweConfig() {
             return key == null ? null : key.jweConfig();
+        }
+
+        /** The key's id when the grant came from a key or an inline config (not from the base claims). */
+        public String apiKeyId() {
+            Object id = claims.get(API_KEY_ID);
+            return id == null ? null : id.toString();
         }
     }
 
@@ -157,7 +163,7 @@ public final class ApiKeyService {
 
     private static void mergeInto(Map<String, Object> claims, Map<String, Object> added, UserAccount user) {
         added.forEach((name, value) -> {
-            if (TokenService.RESERVED.contains(name) || API_KEY_ID.equals(name)) {
+            if (TokenService.RESERVED.contains(name)) {
                 return;
             }
             if (NARROWED.contains(name)) {

@@ -71,13 +71,7 @@ public final class SigningKeys {
         }
         Path file = stateDir.resolve(KEY_FILE);
         try {
-            if (!Files.exists(file)) {
-                JWK key = generate(alg);
-                // several replicas may start on one shared state folder: the first key published wins
-                if (OwnerOnlyFiles.create(file, new JWKSet(key).toString(false))) {
-                    LOG.info("made the {} signing key {} in {}", alg, key.getKeyID(), file);
-                }
-            }
+            KeyFiles.makeUnlessPresent(file, () -> generate(alg), alg + " signing key");
             return read(alg, file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or write the signing keys in " + file, e);

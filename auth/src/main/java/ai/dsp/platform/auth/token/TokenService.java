@@ -5,6 +5,7 @@ import ai.dsp.platform.auth.InvalidTokenException;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.proc.BadJOSEException;
@@ -21,6 +22,7 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -35,6 +37,7 @@ import java.util.UUID;
  * {@code jti} and the seed's {@code type}; every one received must carry and pass them all.
  * A refresh token is used once: refreshing revokes it, and presenting it again revokes its whole
  * family (every refresh token descended from the same login), as a stolen copy would be.
+ * A JWE wrapping one of our signed JWTs ({@link JweCodec}) is accepted wherever the JWT is.
  */
 public final class TokenService {
 
@@ -44,13 +47,18 @@ public final class TokenService {
     static final String FRESH = "fresh";
     static final String FAMILY = "fam";
     static final String EXP_HOURS = "exp_hours";
+    /** The id of the API key a token was issued for: set by the platform, kept on refresh. */
+    public static final String API_KEY_ID = "api_key_id";
+    /** The seed's claim naming the API key; a {@code dir} JWE names its key with it in {@code kid}. */
+    static final String KEY = "key";
     /** Claims the platform sets; nothing a caller or an API key supplies may replace them. */
-    public static final Set<String> RESERVED = Set.of("iss", "aud", "sub", "exp", "iat", "nbf", "jti", TYPE, FRESH, FAMILY);
+    public static final Set<String> RESERVED = Set.of("iss", "aud", "sub", "exp", "iat", "nbf", "jti", TYPE, FRESH, FAMILY, API_KEY_ID);
     private static final Set<String> REQUIRED = Set.of("sub", "iat", "exp", "nbf", "jti", TYPE);
 
     /** How often the key file is checked for a rotation made by another replica. */
     static final Duration KEY_CHECK_INTERVAL = Duration.ofSeconds(1);
 
+    private final JweCodec jwe;
     private final AuthProperties properties;
     private final Revocations revocations;
     private final Clock clock;
@@ -61,12 +69,31 @@ public final class TokenService {
     private record Verification(SigningKeys keys, DefaultJWTProcessor<SecurityContext> processor) {
     }
 
-    public TokenService(SigningKeys keys, AuthProperties properties, Revocations revocations, Clock clock) {
+    /** A token's checked claims and its JWS header; {@code jwe} is how it came wrapped, null for a bare JWT. */
+    private record Checked(JWTClaimsSet claims, Map<String, Object> header, JweCodec.Opened jwe) {
+    }
+
+    /** How new tokens are wrapped: the settings and the header's kid. */
+    private record Wrapping(JweSettings settings, String kid) {
+    }
+
+    public TokenService(SigningKeys keys, JweCodec jwe, AuthProperties properties, Revocations revocations, Clock clock) {
+        this.jwe = jwe;
         this.properties = properties;
         this.revocations = revocations;
         this.clock = clock;
         this.verification = new Verification(keys, processor(keys, properties));
         this.nextKeyCheck = System.nanoTime() + KEY_CHECK_INTERVAL.toNanos();
+    }
+
+    /**
+     * The service on the keys in {@code properties.stateDir()} (made there at first start):
+     * the signing keys of {@code properties.algorithm()} and the RSA-OAEP-256 encryption key.
+     */
+    public static TokenService open(AuthProperties properties, DirectKeys directKeys, Revocations revocations, Clock clock) {
+        SigningKeys keys = SigningKeys.open(properties.algorithm(), properties.stateDir(), properties.hmacSecret());
+        JweCodec codec = new JweCodec(EncryptionKey.open(properties.stateDir()), directKeys);
+        return new TokenService(keys, codec, properties, revocations, clock);
     }
 
     /** A new signing key (the previous one still verifies, older ones are retired); returns the new key's id. */
@@ -95,52 +122,64 @@ public final class TokenService {
 
     /** Tokens for {@code subject} with the given claims (reserved names are ignored; {@code exp_hours} sets the access lifetime). */
     public IssuedTokens issue(String subject, Map<String, Object> claims) {
-        return issue(subject, claims, UUID.randomUUID().toString(), true);
+        return issue(subject, claims, (JweSettings) null);
+    }
+
+    /**
+     * As {@link #issue(String, Map)}, both tokens wrapped in a JWE when {@code jwe} is not null.
+     * The header's kid is, as in the seed, the claim {@code key} for {@code dir} (none without
+     * it: the platform itself can then not unwrap them, only whoever holds the key), and the
+     * encryption key's id for RSA-OAEP-256.
+     */
+    public IssuedTokens issue(String subject, Map<String, Object> claims, JweSettings jwe) {
+        return issue(subject, claims, null, jwe);
+    }
+
+    /** As {@link #issue(String, Map, JweSettings)} for an API key: {@code apiKeyId}, unless null, becomes the reserved {@code api_key_id}. */
+    public IssuedTokens issue(String subject, Map<String, Object> claims, String apiKeyId, JweSettings jwe) {
+        Object key = claims.get(KEY);
+        Wrapping wrapping = jwe == null ? null : wrapping(jwe, key == null ? null : key.toString());
+        return issue(subject, claims, apiKeyId == null ? Map.of() : Map.of(API_KEY_ID, apiKeyId), UUID.randomUUID().toString(), true,
+                wrapping);
     }
 
     /**
      * New tokens for a refresh token, which is spent. A refresh token presented a second time is
-     * a copy in someone else's hands: its family is revoked and the call refused.
+     * a copy in someone else's hands: its family is revoked and the call refused. A refresh token
+     * that came in a JWE gives tokens wrapped the same way (alg, enc, zip, kid and, for
+     * {@code dir}, the key the kid found).
      */
     public IssuedTokens refresh(String refreshToken) {
-        VerifiedToken spent;
+        Checked spent;
         try {
-            spent = verify(refreshToken, TokenType.REFRESH);
+            spent = checked(refreshToken, TokenType.REFRESH);
         } catch (InvalidTokenException e) {
             if ("revoked".equals(e.reason())) {
                 revokeFamilyOf(refreshToken);
             }
             throw e;
         }
-        revocations.revoke(spent.jti(), spent.expiresAt());
-        Map<String, Object> claims = new LinkedHashMap<>(spent.claims());
-        claims.keySet().removeAll(RESERVED);
-        claims.remove("aud");
-        return issue(spent.subject(), claims, (String) spent.claims().get(FAMILY), false);
+        JWTClaimsSet claims = spent.claims();
+        revocations.revoke(claims.getJWTID(), claims.getExpirationTime().toInstant());
+        Map<String, Object> custom = new LinkedHashMap<>(claims.getClaims());
+        custom.keySet().removeAll(RESERVED);
+        Map<String, Object> carried = claims.getClaim(API_KEY_ID) == null ? Map.of() : Map.of(API_KEY_ID, claims.getClaim(API_KEY_ID));
+        Wrapping wrapping = spent.jwe() == null ? null : wrapping(spent.jwe().settings(), spent.jwe().kid());
+        return issue(claims.getSubject(), custom, carried, (String) claims.getClaim(FAMILY), false, wrapping);
     }
 
     /** Checks a token completely; {@code expected} is the type the caller wants (access for an API call). */
     public VerifiedToken verify(String token, TokenType expected) {
-        JWTClaimsSet claims = process(token);
-        String type = String.valueOf(claims.getClaim(TYPE));
-        if (!expected.wire().equals(type)) {
-            throw new InvalidTokenException("wrong token type", "a " + type + " token where a " + expected.wire() + " token was expected");
-        }
-        Object family = claims.getClaim(FAMILY);
-        if (revocations.isRevoked(claims.getJWTID()) || (family != null && revocations.isRevoked(familyKey(family.toString())))) {
-            throw new InvalidTokenException("revoked", "token " + claims.getJWTID() + " is revoked");
-        }
-        return new VerifiedToken(claims.getSubject(), expected, claims.getJWTID(), claims.getIssueTime().toInstant(),
-                claims.getExpirationTime().toInstant(), claims.getClaims(), headerOf(token));
+        Checked checked = checked(token, expected);
+        return verified(checked.claims(), expected, checked.header());
     }
 
     /** Revokes a token the caller holds (any type, still valid or not yet expired). */
     public VerifiedToken revoke(String token) {
-        JWTClaimsSet claims = process(token);
+        Checked checked = process(token);
+        JWTClaimsSet claims = checked.claims();
         revocations.revoke(claims.getJWTID(), claims.getExpirationTime().toInstant());
-        return new VerifiedToken(claims.getSubject(), TokenType.valueOf(String.valueOf(claims.getClaim(TYPE)).toUpperCase()),
-                claims.getJWTID(), claims.getIssueTime().toInstant(), claims.getExpirationTime().toInstant(), claims.getClaims(),
-                headerOf(token));
+        return verified(claims, TokenType.valueOf(String.valueOf(claims.getClaim(TYPE)).toUpperCase()), checked.header());
     }
 
     /** Revokes a token by its id alone (an administrator's action): kept as long as the longest token lives. */
@@ -148,22 +187,38 @@ public final class TokenService {
         revocations.revoke(jti, clock.instant().plus(longestLifetime()));
     }
 
+    /** What {@code /.well-known/jwks.json} publishes: the signing keys' public halves and the encryption key's ({@code use: enc}). */
     public JWKSet publicKeys() {
-        return verification().keys().publicKeys();
+        List<JWK> published = new ArrayList<>(verification().keys().publicKeys().getKeys());
+        published.add(jwe.publicKey());
+        return new JWKSet(published);
     }
 
     public AuthProperties properties() {
         return properties;
     }
 
-    private IssuedTokens issue(String subject, Map<String, Object> claims, String family, boolean fresh) {
+    /** {@code platform} holds reserved claims the platform itself carries (an API key's id); they win over {@code claims}. */
+    private IssuedTokens issue(String subject, Map<String, Object> claims, Map<String, Object> platform, String family, boolean fresh,
+                               Wrapping wrapping) {
         Instant now = clock.instant();
         Map<String, Object> custom = new LinkedHashMap<>(claims);
         custom.keySet().removeAll(RESERVED);
         Duration accessLifetime = accessLifetime(custom.remove(EXP_HOURS));
-        String access = sign(subject, custom, now, now.plus(accessLifetime), TokenType.ACCESS, family, fresh);
-        String refresh = sign(subject, custom, now, now.plus(properties.refreshTokenTtl()), TokenType.REFRESH, family, false);
+        custom.putAll(platform);
+        String access = wrapped(sign(subject, custom, now, now.plus(accessLifetime), TokenType.ACCESS, family, fresh), wrapping);
+        String refresh = wrapped(sign(subject, custom, now, now.plus(properties.refreshTokenTtl()), TokenType.REFRESH, family, false),
+                wrapping);
         return new IssuedTokens(access, refresh, now.plus(accessLifetime));
+    }
+
+    private String wrapped(String signed, Wrapping wrapping) {
+        return wrapping == null ? signed : jwe.encrypt(signed, wrapping.settings(), wrapping.kid());
+    }
+
+    /** RSA-OAEP-256 JWEs name the platform's encryption key; {@code dir} ones {@code dirKid}. */
+    private Wrapping wrapping(JweSettings settings, String dirKid) {
+        return new Wrapping(settings, JweSettings.RSA_OAEP_256.equals(settings.algorithm()) ? jwe.encryptionKeyId() : dirKid);
     }
 
     private String sign(String subject, Map<String, Object> custom, Instant now, Instant expires, TokenType type, String family,
@@ -184,25 +239,70 @@ public final class TokenService {
         return jwt.serialize();
     }
 
-    private JWTClaimsSet process(String token) {
+    private Checked checked(String token, TokenType expected) {
+        Checked checked = process(token);
+        JWTClaimsSet claims = checked.claims();
+        String type = String.valueOf(claims.getClaim(TYPE));
+        if (!expected.wire().equals(type)) {
+            throw new InvalidTokenException("wrong token type", "a " + type + " token where a " + expected.wire() + " token was expected");
+        }
+        Object family = claims.getClaim(FAMILY);
+        if (revocations.isRevoked(claims.getJWTID()) || (family != null && revocations.isRevoked(familyKey(family.toString())))) {
+            throw new InvalidTokenException("revoked", "token " + claims.getJWTID() + " is revoked");
+        }
+        return checked;
+    }
+
+    /** The limit holds for a JWE as received; the JWT inside is checked like any other. */
+    private Checked process(String token) {
         if (token == null || token.isBlank()) {
             throw new InvalidTokenException("missing", "no token");
         }
+        withinLimit(token);
+        if (JweCodec.isJwe(token)) {
+            JweCodec.Opened opened = jwe.open(token);
+            SignedJWT inner = signed(opened.jwt());
+            return new Checked(claims(inner), inner.getHeader().toJSONObject(), opened);
+        }
+        SignedJWT jwt = signed(token);
+        return new Checked(claims(jwt), jwt.getHeader().toJSONObject(), null);
+    }
+
+    /** Only a signed JWT: alg=none and a JWE inside a JWE do not parse as one. */
+    private static SignedJWT signed(String token) {
+        withinLimit(token);
+        try {
+            return SignedJWT.parse(token);
+        } catch (ParseException e) {
+            throw new InvalidTokenException("invalid", "not a signed JWT: " + e.getMessage());
+        }
+    }
+
+    /** Larger tokens are refused unparsed. */
+    private static void withinLimit(String token) {
         if (token.length() > MAX_TOKEN_LENGTH) {
             throw new InvalidTokenException("invalid", "a token of " + token.length() + " characters");
         }
+    }
+
+    private JWTClaimsSet claims(SignedJWT jwt) {
         try {
-            return verification().processor().process(token, null);
+            return verification().processor().process(jwt, null);
         } catch (BadJWTException e) {
             throw new InvalidTokenException(timeReason(e.getMessage()), e.getMessage());
-        } catch (ParseException | BadJOSEException | JOSEException e) {
+        } catch (BadJOSEException | JOSEException e) {
             throw new InvalidTokenException("invalid", e.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }
 
+    private static VerifiedToken verified(JWTClaimsSet claims, TokenType type, Map<String, Object> header) {
+        return new VerifiedToken(claims.getSubject(), type, claims.getJWTID(), claims.getIssueTime().toInstant(),
+                claims.getExpirationTime().toInstant(), claims.getClaims(), header);
+    }
+
     private void revokeFamilyOf(String refreshToken) {
         try {
-            Object family = process(refreshToken).getClaim(FAMILY);
+            Object family = process(refreshToken).claims().getClaim(FAMILY);
             if (family != null) {
                 revocations.revoke(familyKey(family.toString()), clock.instant().plus(properties.refreshTokenTtl()));
             }
@@ -235,14 +335,6 @@ public final class TokenService {
             return "not yet valid";
         }
         return "invalid";
-    }
-
-    private static Map<String, Object> headerOf(String token) {
-        try {
-            return SignedJWT.parse(token).getHeader().toJSONObject();
-        } catch (ParseException e) {
-            return Map.of();
-        }
     }
 
     private static DefaultJWTProcessor<SecurityContext> processor(SigningKeys keys, AuthProperties properties) {

@@ -7,6 +7,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.PlainHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
@@ -47,7 +48,7 @@ class TokenServiceTest {
     void rs256() {
         properties = properties("RS256", null);
         keys = SigningKeys.open("RS256", state, null);
-        tokens = new TokenService(keys, properties, new InMemoryRevocations(Clock.systemUTC()), Clock.systemUTC());
+        tokens = service(keys, properties, Clock.systemUTC());
     }
 
     @Test
@@ -121,10 +122,8 @@ class TokenServiceTest {
     @Test
     void anExpiredTokenIsReportedAsExpiredAndOneNotYetValidAsSuch() {
         Instant twoHoursAgo = Instant.now().minus(Duration.ofHours(2));
-        TokenService past = new TokenService(keys, properties, new InMemoryRevocations(Clock.systemUTC()),
-                Clock.fixed(twoHoursAgo, ZoneOffset.UTC));
-        TokenService future = new TokenService(keys, properties, new InMemoryRevocations(Clock.systemUTC()),
-                Clock.fixed(Instant.now().plus(Duration.ofMinutes(5)), ZoneOffset.UTC));
+        TokenService past = service(keys, properties, Clock.fixed(twoHoursAgo, ZoneOffset.UTC));
+        TokenService future = service(keys, properties, Clock.fixed(Instant.now().plus(Duration.ofMinutes(5)), ZoneOffset.UTC));
 
         assertRefused(() -> tokens.verify(past.issue("admin", ADMIN).accessToken(), TokenType.ACCESS), "expired");
         assertRefused(() -> tokens.verify(future.issue("admin", ADMIN).accessToken(), TokenType.ACCESS), "not yet valid");
@@ -194,24 +193,22 @@ class TokenServiceTest {
     @Test
     void keysSurviveARestartAndTokensOfTheOtherAlgorithmsVerify() throws Exception {
         String issued = tokens.issue("admin", ADMIN).accessToken();
-        TokenService restarted = new TokenService(SigningKeys.open("RS256", state, null), properties,
-                new InMemoryRevocations(Clock.systemUTC()), Clock.systemUTC());
+        TokenService restarted = service(SigningKeys.open("RS256", state, null), properties, Clock.systemUTC());
         assertThat(restarted.verify(issued, TokenType.ACCESS).subject()).isEqualTo("admin");
         assertThat(state.resolve(SigningKeys.KEY_FILE)).satisfies(file ->
                 assertThat(java.nio.file.Files.getPosixFilePermissions(file)).extracting(Object::toString)
                         .containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE"));
         assertThat(restarted.publicKeys().getKeys()).allSatisfy(k -> assertThat(k.isPrivate()).isFalse());
 
-        TokenService es256 = new TokenService(SigningKeys.open("ES256", state.resolve("es"), null), properties("ES256", null),
-                new InMemoryRevocations(Clock.systemUTC()), Clock.systemUTC());
+        TokenService es256 = service(SigningKeys.open("ES256", state.resolve("es"), null), properties("ES256", null), Clock.systemUTC());
         assertThat(es256.verify(es256.issue("bob", Map.of()).accessToken(), TokenType.ACCESS).subject()).isEqualTo("bob");
 
         String secret = "0123456789abcdef0123456789abcdef";
-        TokenService hs256 = new TokenService(SigningKeys.open("HS256", state, secret), properties("HS256", secret),
-                new InMemoryRevocations(Clock.systemUTC()), Clock.systemUTC());
+        TokenService hs256 = service(SigningKeys.open("HS256", state, secret), properties("HS256", secret), Clock.systemUTC());
         String hsToken = hs256.issue("carol", Map.of()).accessToken();
         assertThat(hs256.verify(hsToken, TokenType.ACCESS).subject()).isEqualTo("carol");
-        assertThat(hs256.publicKeys().getKeys()).isEmpty();
+        // HS256 publishes no signing key, only the encryption key
+        assertThat(hs256.publicKeys().getKeys()).singleElement().satisfies(k -> assertThat(k.getKeyUse()).isEqualTo(KeyUse.ENCRYPTION));
         assertThat(SignedJWT.parse(hsToken).getHeader().getKeyID()).doesNotContain(secret);
         // an RS256 service refuses an HS256 token even with a matching kid
         assertRefused(() -> tokens.verify(hsToken, TokenType.ACCESS), "invalid");
@@ -222,8 +219,7 @@ class TokenServiceTest {
 
     @Test
     void aRotationKeepsThePreviousKeyVerifyingRetiresTheOneBeforeAndReachesOtherReplicas() throws Exception {
-        TokenService replica = new TokenService(SigningKeys.open("RS256", state, null), properties,
-                new InMemoryRevocations(Clock.systemUTC()), Clock.systemUTC());
+        TokenService replica = service(SigningKeys.open("RS256", state, null), properties, Clock.systemUTC());
         String first = tokens.issue("admin", ADMIN).accessToken();
         String firstKid = SignedJWT.parse(first).getHeader().getKeyID();
 
@@ -233,7 +229,8 @@ class TokenServiceTest {
         assertThat(secondKid).isNotEqualTo(firstKid);
         assertThat(SignedJWT.parse(second).getHeader().getKeyID()).isEqualTo(secondKid);
         assertThat(tokens.verify(first, TokenType.ACCESS).subject()).isEqualTo("admin");
-        assertThat(tokens.publicKeys().getKeys()).extracting(com.nimbusds.jose.jwk.JWK::getKeyID).containsExactly(secondKid, firstKid);
+        assertThat(tokens.publicKeys().getKeys()).filteredOn(k -> KeyUse.SIGNATURE.equals(k.getKeyUse()))
+                .extracting(com.nimbusds.jose.jwk.JWK::getKeyID).containsExactly(secondKid, firstKid);
         // the other replica reads the rotated file within a second
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).ignoreExceptions()
                 .untilAsserted(() -> assertThat(replica.verify(second, TokenType.ACCESS).subject()).isEqualTo("admin"));
@@ -243,6 +240,12 @@ class TokenServiceTest {
         assertThat(tokens.verify(second, TokenType.ACCESS).subject()).isEqualTo("admin");
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                 assertRefused(() -> replica.verify(first, TokenType.ACCESS), "invalid"));
+    }
+
+    /** A service on {@code keys} with the encryption key of the test's state folder and no dir keys. */
+    private TokenService service(SigningKeys keys, AuthProperties properties, Clock clock) {
+        return new TokenService(keys, new JweCodec(EncryptionKey.open(state), DirectKeys.NONE), properties,
+                new InMemoryRevocations(Clock.systemUTC()), clock);
     }
 
     private static AuthProperties properties(String algorithm, String secret) {
