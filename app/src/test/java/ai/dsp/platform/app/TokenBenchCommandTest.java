@@ -29,6 +29,7 @@ class TokenBenchCommandTest {
             assertThat(f.path("issuedPerSecond").asDouble()).isPositive();
             assertThat(f.path("verifyP50Ms").asDouble()).isPositive();
             assertThat(f.path("verifyP99Ms").asDouble()).isGreaterThanOrEqualTo(f.path("verifyP50Ms").asDouble());
+            assertThat(f.path("reverifyP50Ms").asDouble()).isPositive();
         });
         assertThat(out.resolve("tokens.md")).content().contains("| RS256 | none | 30 |", "| RS256 | dir A256GCM | 30 |");
     }

@@ -1,6 +1,7 @@
 package ai.dsp.platform.auth.token;
 
 import ai.dsp.platform.auth.AuthProperties;
+import ai.dsp.platform.auth.Digests;
 import ai.dsp.platform.auth.InvalidTokenException;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
@@ -30,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Issues, verifies, refreshes and revokes the platform's tokens (nimbus-jose-jwt). Every token
@@ -43,6 +45,8 @@ public final class TokenService {
 
     /** Larger tokens are refused before parsing. */
     public static final int MAX_TOKEN_LENGTH = 8 * 1024;
+    /** Verified tokens remembered; more start the memory afresh. */
+    static final int MAX_VERIFIED = 10_000;
     static final String TYPE = "type";
     static final String FRESH = "fresh";
     static final String FAMILY = "fam";
@@ -70,6 +74,13 @@ public final class TokenService {
     }
 
     /** A token's checked claims and its JWS header; {@code jwe} is how it came wrapped, null for a bare JWT. */
+    /** A token verified before, good until {@code validUntil} as long as the keys it was checked with are the current ones. */
+    private record Verified(Checked checked, Verification verification, Instant validUntil) {
+    }
+
+    /** Tokens verified recently, by their SHA-256 (a client sends the same token on every call until it expires). */
+    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+
     private record Checked(JWTClaimsSet claims, Map<String, Object> header, JweCodec.Opened jwe) {
     }
 
@@ -259,13 +270,29 @@ public final class TokenService {
             throw new InvalidTokenException("missing", "no token");
         }
         withinLimit(token);
+        // the signature (and a JWE's decryption) is checked once per token and set of keys; the
+        // type and the revocation are checked on every call by the callers of process
+        Verification current = verification();
+        String digest = Digests.sha256Hex(token);
+        Verified known = verified.get(digest);
+        if (known != null && known.verification() == current && clock.instant().isBefore(known.validUntil())) {
+            return known.checked();
+        }
+        Checked checked;
         if (JweCodec.isJwe(token)) {
             JweCodec.Opened opened = jwe.open(token);
             SignedJWT inner = signed(opened.jwt());
-            return new Checked(claims(inner), inner.getHeader().toJSONObject(), opened);
+            checked = new Checked(claims(inner), inner.getHeader().toJSONObject(), opened);
+        } else {
+            SignedJWT jwt = signed(token);
+            checked = new Checked(claims(jwt), jwt.getHeader().toJSONObject(), null);
         }
-        SignedJWT jwt = signed(token);
-        return new Checked(claims(jwt), jwt.getHeader().toJSONObject(), null);
+        if (verified.size() >= MAX_VERIFIED) {
+            verified.clear();
+        }
+        // what the claims verifier accepted until exp (and its clock skew) stays accepted until then
+        verified.put(digest, new Verified(checked, current, checked.claims().getExpirationTime().toInstant().plus(properties.clockSkew())));
+        return checked;
     }
 
     /** Only a signed JWT: alg=none and a JWE inside a JWE do not parse as one. */

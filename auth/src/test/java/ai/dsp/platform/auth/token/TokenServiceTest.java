@@ -120,6 +120,19 @@ class TokenServiceTest {
     }
 
     @Test
+    void aTokenVerifiedBeforeStillExpiresOnTime() throws Exception {
+        AuthProperties noSkew = new AuthProperties(true, null, null, "RS256", null, null, null, Duration.ZERO, null, null, null, null, null,
+                null, null, null);
+        TokenService strict = service(keys, noSkew, Clock.systemUTC());
+        String oneSecond = strict.issue("admin", Map.of("exp_hours", 1.0 / 3600)).accessToken();
+
+        assertThat(strict.verify(oneSecond, TokenType.ACCESS).subject()).isEqualTo("admin");
+        Thread.sleep(1500);
+
+        assertRefused(() -> strict.verify(oneSecond, TokenType.ACCESS), "expired");
+    }
+
+    @Test
     void anExpiredTokenIsReportedAsExpiredAndOneNotYetValidAsSuch() {
         Instant twoHoursAgo = Instant.now().minus(Duration.ofHours(2));
         TokenService past = service(keys, properties, Clock.fixed(twoHoursAgo, ZoneOffset.UTC));
