@@ -95,11 +95,11 @@ class RateLimitTest {
 
     @Test
     void theTokensOfOneApiKeyShareItsLimit() {
-        Map<String, Object> key = Map.of("api_key_id", "key-reports", "rate_limit", 2);
-        assertThat(app.as(token("svc-one", key)).get(DOCUMENTS).status()).isEqualTo(200);
-        assertThat(app.as(token("svc-two", key)).get(DOCUMENTS).status()).isEqualTo(200);
+        Map<String, Object> key = Map.of("rate_limit", 2, "roles", List.of("user"));
+        assertThat(app.as(keyToken("svc-one", key)).get(DOCUMENTS).status()).isEqualTo(200);
+        assertThat(app.as(keyToken("svc-two", key)).get(DOCUMENTS).status()).isEqualTo(200);
 
-        assertThat(app.as(token("svc-three", key)).get(DOCUMENTS).status()).isEqualTo(429);
+        assertThat(app.as(keyToken("svc-three", key)).get(DOCUMENTS).status()).isEqualTo(429);
         assertThat(Scrape.of(app).value("dsp_auth_rate_limited_total", "kind=\"key\"")).isGreaterThanOrEqualTo(1);
     }
 
@@ -126,6 +126,11 @@ class RateLimitTest {
         Map<String, Object> all = new HashMap<>(claims);
         all.put("roles", List.of("user"));
         return tokens.issue(subject, all).accessToken();
+    }
+
+    /** A token issued for the API key {@code key-reports}, as POST /token with that key issues them. */
+    private static String keyToken(String subject, Map<String, Object> claims) {
+        return tokens.issue(subject, claims, "key-reports", null).accessToken();
     }
 
     private static String header(AppHarness.Reply reply, String name) {

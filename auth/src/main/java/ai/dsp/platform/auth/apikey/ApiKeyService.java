@@ -92,15 +92,19 @@ public final class ApiKeyService {
         return grant(user.username(), user, key, requestContext, true);
     }
 
-    /** The caller of an {@code X-API-Key} request: the key's owner, narrowed by the key; reused for the cache TTL. */
+    /**
+     * The caller of an {@code X-API-Key} request: the key's owner, narrowed by the key. The key is
+     * checked on every call (deleted, expired, rotated out: refused at once; its use recorded);
+     * the claims computed for it are reused for the cache TTL.
+     */
     public Grant forKey(String presentedKey) {
-        String cacheKey = Digests.sha256Hex(presentedKey == null ? "" : presentedKey);
+        ApiKey key = store.authenticate(presentedKey).orElseThrow(() -> new AuthenticationFailedException("Invalid API key"));
+        String cacheKey = Digests.sha256Hex(presentedKey);
         Instant now = clock.instant();
         CachedGrant cached = keyCallers.get(cacheKey);
-        if (cached != null && now.isBefore(cached.expires()) && store.byId(cached.grant().key().id()).isPresent()) {
+        if (cached != null && now.isBefore(cached.expires()) && cached.grant().key().equals(key)) {
             return cached.grant();
         }
-        ApiKey key = store.authenticate(presentedKey).orElseThrow(() -> new AuthenticationFailedException("Invalid API key"));
         UserAccount owner = key.owner() == null ? null : users.account(key.owner()).orElse(null);
         // an owner who is no user of this platform lends no identity, roles or groups
         UserAccount acting = owner != null ? owner : new UserAccount(key.id(), key.owner(), null, List.of(), List.of());
