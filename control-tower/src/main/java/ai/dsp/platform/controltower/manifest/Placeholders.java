@@ -40,6 +40,9 @@ public final class Placeholders {
     /** Whatever is left: a placeholder none of the steps knows. */
     private static final Pattern ANY = Pattern.compile("\\$\\{[^}]*}");
 
+    /** The seed's {@code ProjectManifest.environment} default. */
+    static final String DEFAULT_ENVIRONMENT = "development";
+
     private final Function<String, String> environment;
 
     /** {@code environment}: the process's variables ({@code System::getenv}), or a test's. */
@@ -60,9 +63,10 @@ public final class Placeholders {
     /** What the steps read from the manifest. */
     private record Scope(JsonNode manifest) {
 
+        /** The manifest's {@code environment}; the seed's default when it names none. */
         String current() {
             JsonNode name = manifest.path("environment");
-            return name.isTextual() ? name.asText() : null;
+            return name.isTextual() ? name.asText() : DEFAULT_ENVIRONMENT;
         }
 
         JsonNode lookup(String environmentName, String path) {
@@ -111,7 +115,7 @@ public final class Placeholders {
             return text;
         }
         String current = scope.current();
-        String result = replace(text, CURRENT_ENVIRONMENT, m -> current == null ? null : asText(scope.lookup(current, m.group(1))));
+        String result = replace(text, CURRENT_ENVIRONMENT, m -> asText(scope.lookup(current, m.group(1))));
         result = replace(result, NAMED_ENVIRONMENT, m -> asText(scope.lookup(m.group(1), m.group(2))));
         result = replace(result, ENVIRONMENT, m -> current);
         result = replace(result, VARIABLE, m -> environment.apply(m.group(1)));

@@ -71,6 +71,19 @@ class PlaceholdersTest {
     }
 
     @Test
+    void aManifestWithoutEnvironmentIsInTheSeedsDefaultOne() throws Exception {
+        JsonNode manifest = JSON.readTree("""
+                {"environments": {"development": {"url": "http://dev"}},
+                 "config": {"env": "${environment}", "url": "${environments.${environment}.url}"}}
+                """);
+
+        JsonNode resolved = placeholders.resolve(manifest);
+
+        assertThat(resolved.at("/config/env").asText()).isEqualTo("development");
+        assertThat(resolved.at("/config/url").asText()).isEqualTo("http://dev");
+    }
+
+    @Test
     void aManifestWithoutPlaceholdersComesBackEqual() throws Exception {
         JsonNode plain = JSON.readTree("{\"project_id\": \"p\", \"modules\": [{\"name\": \"m\", \"config\": {\"k\": [1, true, null, \"x/y~z\"]}}]}");
 
