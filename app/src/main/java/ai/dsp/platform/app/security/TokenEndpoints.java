@@ -106,6 +106,8 @@ public class TokenEndpoints {
         try {
             grant = apiKeys.forLogin(user, blank(request.apiKey()) ? null : request.apiKey(), request.apiKeyConfig(), request.context());
         } catch (AuthenticationFailedException e) {
+            // a wrong key counts like a wrong password: keys, the seed's guessable file names above all, are not to be tried out
+            throttle.failed(request.username(), address);
             metrics.authFailure("invalid_api_key");
             throw e;
         }
