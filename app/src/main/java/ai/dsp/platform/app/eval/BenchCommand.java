@@ -149,11 +149,18 @@ public final class BenchCommand {
 
     /** Stages every document as a file, then renames them all into the inbox (atomic: each is seen whole). */
     private static long drop(BeirDataset dataset, Path out, Path inboxDir) throws IOException {
+        List<Path> staged = stage(dataset.documents(), out);
+        long started = System.nanoTime();
+        moveInto(staged, inboxDir);
+        return started;
+    }
+
+    /** Writes each document as a file in a fresh folder under {@code out}, ready to be moved into an inbox. */
+    static List<Path> stage(Stream<BeirDataset.Document> documents, Path out) throws IOException {
         // a fresh folder: what an earlier, interrupted run staged must not count
         Path staging = Files.createTempDirectory(Files.createDirectories(out), "staging-");
-        Path inbox = Files.createDirectories(inboxDir);
         List<Path> staged = new ArrayList<>();
-        try (Stream<BeirDataset.Document> corpus = dataset.documents()) {
+        try (Stream<BeirDataset.Document> corpus = documents) {
             for (Iterator<BeirDataset.Document> it = corpus.iterator(); it.hasNext(); ) {
                 BeirDataset.Document doc = it.next();
                 Path file = staging.resolve(doc.filename());
@@ -164,11 +171,15 @@ public final class BenchCommand {
                 staged.add(Files.write(file, doc.content()));
             }
         }
-        long started = System.nanoTime();
+        return staged;
+    }
+
+    /** Renames staged files into the inbox (atomic: each is seen whole). */
+    static void moveInto(List<Path> staged, Path inboxDir) throws IOException {
+        Path inbox = Files.createDirectories(inboxDir);
         for (Path file : staged) {
             Files.move(file, inbox.resolve(file.getFileName()));
         }
-        return started;
     }
 
     /** Publishes every document as a message (base64 content), as a producer of the platform would. */

@@ -14,11 +14,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * {@code java -jar app.jar bench-security [--dataset DIR] [--documents N] [--requests N] [--warm-up N] [--out DIR]}:
@@ -136,18 +134,8 @@ public final class SecurityBenchCommand {
 
     /** The first {@code documents} of the corpus into the platform's inbox; returns how many. */
     private static int drop(BeirDataset dataset, int documents, Path out, ConfigurableApplicationContext app) throws IOException {
-        Path inbox = Files.createDirectories(Path.of(app.getEnvironment().getRequiredProperty("dsp.inbox")));
-        Path staging = Files.createTempDirectory(Files.createDirectories(out), "staging-");
-        List<Path> staged = new ArrayList<>();
-        try (Stream<BeirDataset.Document> corpus = dataset.documents().limit(documents)) {
-            for (Iterator<BeirDataset.Document> it = corpus.iterator(); it.hasNext(); ) {
-                BeirDataset.Document doc = it.next();
-                staged.add(Files.write(staging.resolve(doc.filename()), doc.content()));
-            }
-        }
-        for (Path file : staged) {
-            Files.move(file, inbox.resolve(file.getFileName()));
-        }
+        List<Path> staged = BenchCommand.stage(dataset.documents().limit(documents), out);
+        BenchCommand.moveInto(staged, Path.of(app.getEnvironment().getRequiredProperty("dsp.inbox")));
         return staged.size();
     }
 

@@ -40,7 +40,8 @@ public class ApiKeyEndpoints {
     }
 
     public Map<String, Object> get(String id) {
-        return withLastUse(existing(id).withoutSecrets(), existing(id));
+        ApiKey key = existing(id);
+        return withLastUse(key.withoutSecrets(), key);
     }
 
     /** {@code POST /api-keys}: {@code owner} required; the answer holds {@code api_key}, shown this once. */

@@ -79,13 +79,13 @@ public final class ApiKeyStore {
         if (presented == null || presented.isBlank() || presented.length() > 512) {
             return Optional.empty();
         }
-        byte[] digest = HexFormat.of().parseHex(Digests.sha256Hex(presented));
+        byte[] digest = Digests.sha256Hex(presented).getBytes(StandardCharsets.US_ASCII);
         Instant now = clock.instant();
         ApiKey found = null;
         // every stored hash is compared, with a constant-time comparison, whatever matched before
         for (ApiKey key : keys()) {
-            boolean current = MessageDigest.isEqual(digest, HexFormat.of().parseHex(key.keyHash()));
-            boolean previous = key.previousKeyHash() != null && MessageDigest.isEqual(digest, HexFormat.of().parseHex(key.previousKeyHash()))
+            boolean current = sameHash(digest, key.keyHash());
+            boolean previous = key.previousKeyHash() != null && sameHash(digest, key.previousKeyHash())
                     && key.previousKeyExpiresAt() != null && now.isBefore(key.previousKeyExpiresAt());
             if ((current || previous) && !key.expired(now)) {
                 found = key;
@@ -95,6 +95,11 @@ public final class ApiKeyStore {
             used(found.id(), now);
         }
         return Optional.ofNullable(found);
+    }
+
+    /** Both are lower-case hex (checked when a file is read), so comparing their characters compares the digests. */
+    private static boolean sameHash(byte[] digestHex, String storedHex) {
+        return MessageDigest.isEqual(digestHex, storedHex.getBytes(StandardCharsets.US_ASCII));
     }
 
     /** The claims of logins without a key ({@code base_api_key.yaml}), if the folder has one. */

@@ -40,7 +40,15 @@ public final class ClaimFormulas {
             new MixedOperator("_/_", "divide", (a, b) -> a / b));
 
     private record MixedOperator(String function, String name, BinaryOperator<Double> operation) {
+
+        CelFunctionDecl declaration() {
+            return CelFunctionDecl.newFunctionDeclaration(function,
+                    CelOverloadDecl.newGlobalOverload(name + "_int64_double", SimpleType.DOUBLE, SimpleType.INT, SimpleType.DOUBLE),
+                    CelOverloadDecl.newGlobalOverload(name + "_double_int64", SimpleType.DOUBLE, SimpleType.DOUBLE, SimpleType.INT));
+        }
     }
+
+    private static final List<CelFunctionDecl> MIXED_DECLARATIONS = MIXED.stream().map(MixedOperator::declaration).toList();
 
     /** Why a formula gave no value: it does not compile, or a variable it names is not there. */
     public static final class FormulaException extends Exception {
@@ -72,11 +80,7 @@ public final class ClaimFormulas {
                 values.put(name, toCel(value));
             }
         });
-        for (MixedOperator operator : MIXED) {
-            compiler.addFunctionDeclarations(CelFunctionDecl.newFunctionDeclaration(operator.function(),
-                    CelOverloadDecl.newGlobalOverload(operator.name() + "_int64_double", SimpleType.DOUBLE, SimpleType.INT, SimpleType.DOUBLE),
-                    CelOverloadDecl.newGlobalOverload(operator.name() + "_double_int64", SimpleType.DOUBLE, SimpleType.DOUBLE, SimpleType.INT)));
-        }
+        compiler.addFunctionDeclarations(MIXED_DECLARATIONS);
         CelCompiler built = compiler.build();
         try {
             CelAbstractSyntaxTree ast = built.compile(expression).getAst();
