@@ -8,11 +8,14 @@ import ai.dsp.platform.app.eval.TokenBenchCommand;
 import ai.dsp.platform.app.security.KeysCommand;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
+import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 import java.util.List;
 
-@SpringBootApplication(scanBasePackages = "ai.dsp.platform")
+// the manifest store makes its own pool and runs its own migrations, and only when PostgreSQL is chosen
+@SpringBootApplication(scanBasePackages = "ai.dsp.platform", exclude = {DataSourceAutoConfiguration.class, FlywayAutoConfiguration.class})
 @ConfigurationPropertiesScan("ai.dsp.platform")
 public class DspApplication {
 
