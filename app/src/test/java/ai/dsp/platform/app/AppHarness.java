@@ -61,7 +61,10 @@ final class AppHarness implements AutoCloseable {
                 "--dsp.ingest.min-file-age=200ms",
                 "--dsp.ingest.poll-delay=100ms",
                 "--dsp.auth.users-file=" + usersFile(dataDir.toAbsolutePath().getParent().resolve("users.yaml")),
-                "--dsp.auth.api-keys.dir=" + dataDir.toAbsolutePath().getParent().resolve("api_keys")));
+                "--dsp.auth.api-keys.dir=" + dataDir.toAbsolutePath().getParent().resolve("api_keys"),
+                // the checkout's manifests/ and config/policies/ are examples, never a test's store
+                "--dsp.control-tower.store.manifests-dir=" + dataDir.toAbsolutePath().getParent().resolve("manifests"),
+                "--dsp.control-tower.policies-dir=" + dataDir.toAbsolutePath().getParent().resolve("policies")));
         args.addAll(List.of(extraProperties));
         ConfigurableApplicationContext context = new SpringApplicationBuilder(DspApplication.class)
                 .run(args.toArray(String[]::new));
@@ -119,6 +122,12 @@ final class AppHarness implements AutoCloseable {
     }
 
     record Reply(int status, JsonNode body, Map<String, List<String>> headers) {
+
+        /** The first value of a response header (any case), or null. */
+        String header(String name) {
+            List<String> values = headers.get(name);
+            return values == null || values.isEmpty() ? null : values.get(0);
+        }
     }
 
     Reply get(String path) {
@@ -168,6 +177,17 @@ final class AppHarness implements AutoCloseable {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        return send(request);
+    }
+
+    /** Any method with a raw JSON body (or none) and headers: the manifest calls with If-Match. */
+    Reply send(String method, String path, String body, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
         headers.forEach(request::header);
         return send(request);
     }

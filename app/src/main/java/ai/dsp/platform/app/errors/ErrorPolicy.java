@@ -9,6 +9,9 @@ import ai.dsp.platform.auth.InvalidTokenException;
 import ai.dsp.platform.auth.TooManyAttemptsException;
 import ai.dsp.platform.auth.apikey.ClaimUnavailableException;
 import ai.dsp.platform.auth.apikey.UnknownApiKeyException;
+import ai.dsp.platform.controltower.manifest.ManifestRejectedException;
+import ai.dsp.platform.controltower.manifest.UnresolvedPlaceholdersException;
+import ai.dsp.platform.controltower.store.VersionConflictException;
 import ai.dsp.platform.document.DocumentRejectedException;
 import ai.dsp.platform.ingest.IngestJob;
 import ai.dsp.platform.store.StoreUnavailableException;
@@ -75,6 +78,15 @@ public class ErrorPolicy extends RouteConfigurationBuilder {
         policy.onException(NotFoundException.class, UnknownApiKeyException.class)
                 .handled(true).logExhausted(false)
                 .bean(responses, "notFound");
+        policy.onException(ManifestRejectedException.class)
+                .handled(true).logExhausted(false)
+                .bean(responses, "manifestRejected");
+        policy.onException(UnresolvedPlaceholdersException.class)
+                .handled(true).logExhausted(false)
+                .bean(responses, "unresolved");
+        policy.onException(VersionConflictException.class)
+                .handled(true).logExhausted(false)
+                .bean(responses, "versionConflict");
         policy.onException(ClaimUnavailableException.class)
                 .handled(true).logExhausted(false)
                 .bean(responses, "claimUnavailable");

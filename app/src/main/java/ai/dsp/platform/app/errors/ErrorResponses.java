@@ -2,6 +2,10 @@ package ai.dsp.platform.app.errors;
 
 import ai.dsp.platform.app.http.HttpEntry;
 import ai.dsp.platform.auth.InvalidTokenException;
+import ai.dsp.platform.controltower.manifest.ManifestRejectedException;
+import ai.dsp.platform.controltower.manifest.UnresolvedPlaceholdersException;
+import ai.dsp.platform.controltower.store.Precondition;
+import ai.dsp.platform.controltower.store.VersionConflictException;
 import ai.dsp.platform.auth.TooManyAttemptsException;
 import ai.dsp.platform.ingest.DocumentService;
 import ai.dsp.platform.ingest.InboxFiles;
@@ -12,6 +16,8 @@ import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+
+import java.util.List;
 
 /**
  * What the error policy does once an exception is final: an ingestion job is marked failed (and
@@ -104,12 +110,45 @@ public class ErrorResponses {
         return ingestion;
     }
 
+    /** A manifest write that does not validate: 400 with every error. */
+    public void manifestRejected(Exchange exchange) {
+        ManifestRejectedException cause = (ManifestRejectedException) caught(exchange);
+        respond(exchange, 400, "invalid_manifest", cause.getMessage(), cause.errors(), null);
+    }
+
+    /** A resolved read whose placeholders do not all resolve: 422 listing each, by path (never a value). */
+    public void unresolved(Exchange exchange) {
+        UnresolvedPlaceholdersException cause = (UnresolvedPlaceholdersException) caught(exchange);
+        respond(exchange, 422, "unresolved_placeholders", cause.getMessage(), cause.unresolved(), null);
+    }
+
+    /**
+     * A write whose precondition did not hold: 404 when there is no manifest, 409 when a create
+     * finds one, 412 when If-Match names another version than the current one.
+     */
+    public void versionConflict(Exchange exchange) {
+        VersionConflictException cause = (VersionConflictException) caught(exchange);
+        if (cause.current() == 0) {
+            respond(exchange, 404, "not_found", cause.getMessage());
+        } else if (cause.precondition().kind() == Precondition.Kind.ABSENT) {
+            respond(exchange, 409, "conflict", cause.getMessage(), null, cause.current());
+        } else {
+            respond(exchange, 412, "precondition_failed", cause.getMessage(), null, cause.current());
+        }
+    }
+
     private void respond(Exchange exchange, int status, String error, String message) {
+        respond(exchange, status, error, message, null, null);
+    }
+
+    private void respond(Exchange exchange, int status, String error, String message, List<?> errors, Integer currentVersion) {
         // written here, not by the REST binding: some operations (uploads) run without binding
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().removeHeader("ETag");
         try {
-            exchange.getMessage().setBody(json.writeValueAsString(new ErrorBody(error, message, HttpEntry.requestId(exchange))));
+            exchange.getMessage().setBody(json.writeValueAsString(
+                    new ErrorBody(error, message, HttpEntry.requestId(exchange), errors, currentVersion)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("an error body of three strings always serialises", e);
         }

@@ -49,7 +49,8 @@ import java.util.Set;
 
 /**
  * Spring Security in front of every HTTP endpoint: a bearer token (verified by the auth module's
- * {@link TokenService}) or an {@code X-API-Key} on everything but the public paths, the admin
+ * {@link TokenService}), an {@code X-API-Key} or, on the Control Tower's paths, the seed's
+ * {@code X-DSPAI-Client-Secret} ({@link ControlTowerSecretFilter}) on everything but the public paths, the admin
  * role for administration and deletion, a rate limit per API key and user ({@link RateLimitFilter}),
  * JSON error bodies with {@code WWW-Authenticate}. Stateless: no session, no cookie, so no CSRF
  * surface. The drop folder and Kafka are trusted local sources and pass no HTTP filter.
@@ -111,7 +112,8 @@ public class SecurityConfiguration {
     @Bean
     SecurityFilterChain securityFilterChain(HttpSecurity http, AuthProperties properties, TokenService tokens, ApiKeyService apiKeys,
                                             ObjectMapper json, PlatformMetrics metrics, AuditTrail audit, RateLimitProperties rateLimits,
-                                            RateLimiter limiter) throws Exception {
+                                            RateLimiter limiter, ControlTowerClients controlTowerClients, LoginThrottle loginThrottle)
+            throws Exception {
         JsonErrors errors = new JsonErrors(json, metrics, audit);
         http.csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -140,7 +142,9 @@ public class SecurityConfiguration {
                 .authenticationEntryPoint(errors)
                 .accessDeniedHandler(errors)
                 .jwt(jwt -> jwt.decoder(new PlatformJwtDecoder(tokens, metrics)).jwtAuthenticationConverter(roles())))
-                .addFilterBefore(new ApiKeyAuthenticationFilter(apiKeys, roles(), errors, metrics), BearerTokenAuthenticationFilter.class);
+                .addFilterBefore(new ApiKeyAuthenticationFilter(apiKeys, roles(), errors, metrics), BearerTokenAuthenticationFilter.class)
+                .addFilterBefore(new ControlTowerSecretFilter(controlTowerClients, loginThrottle, roles(), errors, metrics),
+                        BearerTokenAuthenticationFilter.class);
         if (rateLimits.enabled()) {
             // after the token check, so the caller is known; before authorization, so refused calls count too
             http.addFilterAfter(new RateLimitFilter(limiter, metrics, errors), BearerTokenAuthenticationFilter.class);
