@@ -3,9 +3,11 @@ package ai.dsp.platform.controltower.manifest;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,8 +18,9 @@ import java.util.regex.Pattern;
  * The checks of a manifest that are about its structure rather than a module's fields: the
  * project id (pattern, not a root path of the one HTTP surface), required top-level fields,
  * known module types (an error at write time, where the seed answered 404 at read time), unique
- * module names, {@code dependencies} that name modules of the manifest and form no cycle; missing
- * versions and names off the seed's {@code {project}-{module}-{type}} convention are warnings.
+ * module names, {@code dependencies} that name modules of the manifest (or warnings, see
+ * {@link UnknownDependencies}) and form no cycle; missing versions and names off the seed's
+ * {@code {project}-{module}-{type}} convention are warnings.
  * Paths are JSON pointers.
  */
 public final class ManifestChecks {
@@ -34,10 +37,10 @@ public final class ManifestChecks {
         }
     }
 
-    /** The seed's 16 module types (SEED-CONTRACTS §2.4). */
-    public static final Set<String> MODULE_TYPES = Set.of("jwt_config", "rag_config", "rag_service", "model_server", "api_gateway",
-            "inference_endpoint", "security", "monitoring", "model_registry", "data_pipeline", "deployment", "resource_management",
-            "notifications", "backup_recovery", "vault", "langgraph_workflow");
+    /** The seed's 16 module types (SEED-CONTRACTS §2.4), in the order of its {@code ModuleType} enum. */
+    public static final Set<String> MODULE_TYPES = Collections.unmodifiableSet(new LinkedHashSet<>(List.of("jwt_config", "rag_config",
+            "rag_service", "model_server", "api_gateway", "inference_endpoint", "security", "monitoring", "model_registry", "data_pipeline",
+            "deployment", "resource_management", "notifications", "backup_recovery", "vault", "langgraph_workflow")));
     /** Project ids that would shadow a root path of the platform's one HTTP surface (DESIGN.md). */
     public static final Set<String> RESERVED_IDS = Set.of("token", "refresh", "validate", "revoke", ".well-known", "decode", "api-keys",
             "manifests", "module-types", "policies", "evaluate", "batch-evaluate", "user-policies", "api", "v1", "health", "metrics",
@@ -47,7 +50,13 @@ public final class ManifestChecks {
     private ManifestChecks() {
     }
 
+    /** The checks, a dependency on a module the manifest lacks being an error. */
     public static Report check(JsonNode manifest) {
+        return check(manifest, UnknownDependencies.ERROR);
+    }
+
+    /** The checks, a dependency on a module the manifest lacks being what {@code unknownDependencies} says; a cycle is always an error. */
+    public static Report check(JsonNode manifest, UnknownDependencies unknownDependencies) {
         List<Finding> errors = new ArrayList<>();
         List<Finding> warnings = new ArrayList<>();
         if (manifest == null || !manifest.isObject()) {
@@ -67,7 +76,7 @@ public final class ManifestChecks {
         for (int i = 0; i < modules.size(); i++) {
             checkModule(modules.get(i), "/modules/" + i, projectId, names, i, errors, warnings);
         }
-        checkDependencies(modules, names, errors);
+        checkDependencies(modules, names, errors, unknownDependencies == UnknownDependencies.ERROR ? errors : warnings);
         return new Report(List.copyOf(errors), List.copyOf(warnings));
     }
 
@@ -118,7 +127,7 @@ public final class ManifestChecks {
     }
 
     /** Every dependency names a module of this manifest, and following them never comes back. */
-    private static void checkDependencies(JsonNode modules, Map<String, Integer> names, List<Finding> errors) {
+    private static void checkDependencies(JsonNode modules, Map<String, Integer> names, List<Finding> errors, List<Finding> unknown) {
         Map<String, List<String>> graph = new HashMap<>();
         for (int i = 0; i < modules.size(); i++) {
             JsonNode module = modules.get(i);
@@ -134,8 +143,10 @@ public final class ManifestChecks {
             List<String> edges = new ArrayList<>();
             for (int d = 0; d < dependencies.size(); d++) {
                 String target = dependencies.get(d).asText();
-                if (!dependencies.get(d).isTextual() || !names.containsKey(target)) {
-                    errors.add(new Finding(path + "/" + d, "no module named '" + target + "' in this manifest"));
+                if (!dependencies.get(d).isTextual()) {
+                    errors.add(new Finding(path + "/" + d, "a dependency is a module name"));
+                } else if (!names.containsKey(target)) {
+                    unknown.add(new Finding(path + "/" + d, "no module named '" + target + "' in this manifest"));
                 } else {
                     edges.add(target);
                 }
@@ -143,36 +154,37 @@ public final class ManifestChecks {
             graph.put(module.path("name").asText(), edges);
         }
         Set<String> done = new HashSet<>();
+        List<List<String>> cycles = new ArrayList<>();
         for (String start : names.keySet()) {
-            List<String> cycle = cycleFrom(start, graph, new ArrayList<>(), done);
-            if (cycle != null) {
-                errors.add(new Finding("/modules/" + names.get(cycle.get(0)) + "/dependencies",
-                        "the dependencies form a cycle: " + String.join(" -> ", cycle)));
-                return;
-            }
+            cyclesFrom(start, graph, new ArrayList<>(), done, cycles);
+        }
+        for (List<String> cycle : cycles) {
+            errors.add(new Finding("/modules/" + names.get(cycle.get(0)) + "/dependencies",
+                    "the dependencies form a cycle: " + String.join(" -> ", cycle)));
         }
     }
 
-    /** Depth first; the cycle found, as the names along it with the first one again at the end, or null. */
-    private static List<String> cycleFrom(String node, Map<String, List<String>> graph, List<String> trail, Set<String> done) {
+    /**
+     * Depth first; adds to {@code cycles} one cycle per edge that leads back into the trail, as the
+     * names along it with the first one again at the end, so that every cycle is told in one answer.
+     */
+    private static void cyclesFrom(String node, Map<String, List<String>> graph, List<String> trail, Set<String> done,
+                                   List<List<String>> cycles) {
         int seen = trail.indexOf(node);
         if (seen >= 0) {
             List<String> cycle = new ArrayList<>(trail.subList(seen, trail.size()));
             cycle.add(node);
-            return cycle;
+            cycles.add(cycle);
+            return;
         }
         if (done.contains(node)) {
-            return null;
+            return;
         }
         trail.add(node);
         for (String next : graph.getOrDefault(node, List.of())) {
-            List<String> cycle = cycleFrom(next, graph, trail, done);
-            if (cycle != null) {
-                return cycle;
-            }
+            cyclesFrom(next, graph, trail, done, cycles);
         }
         trail.remove(trail.size() - 1);
         done.add(node);
-        return null;
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 class ManifestChecksTest {
 
@@ -72,6 +73,23 @@ class ManifestChecksTest {
                         + module("rag_service", "b", ", \"dependencies\": [\"c\"]") + ","
                         + module("model_server", "c", ", \"dependencies\": [\"a\"]")));
         assertThat(cycle.errors()).singleElement().satisfies(f -> assertThat(f.message()).endsWith("a -> b -> c -> a"));
+    }
+
+    @Test
+    void inWarnModeAMissingDependencyIsAWarningAndEveryCycleIsStillAnError() throws Exception {
+        JsonNode manifest = JSON.readTree(manifest("demo",
+                module("inference_endpoint", "a", ", \"dependencies\": [\"b\", \"simple-auth\"]") + ","
+                        + module("api_gateway", "b", ", \"dependencies\": [\"a\"]") + ","
+                        + module("inference_endpoint", "c", ", \"dependencies\": [\"d\"]") + ","
+                        + module("api_gateway", "d", ", \"dependencies\": [\"c\", 7]")));
+
+        ManifestChecks.Report report = ManifestChecks.check(manifest, UnknownDependencies.WARN);
+
+        assertThat(report.errors()).extracting(ManifestChecks.Finding::path, ManifestChecks.Finding::message).containsExactly(
+                tuple("/modules/3/dependencies/1", "a dependency is a module name"),
+                tuple("/modules/0/dependencies", "the dependencies form a cycle: a -> b -> a"),
+                tuple("/modules/2/dependencies", "the dependencies form a cycle: c -> d -> c"));
+        assertThat(report.warnings()).extracting(ManifestChecks.Finding::path).contains("/modules/0/dependencies/1");
     }
 
     @Test
