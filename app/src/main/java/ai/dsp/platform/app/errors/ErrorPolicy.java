@@ -9,7 +9,7 @@ import ai.dsp.platform.auth.InvalidTokenException;
 import ai.dsp.platform.auth.TooManyAttemptsException;
 import ai.dsp.platform.auth.apikey.ClaimUnavailableException;
 import ai.dsp.platform.auth.apikey.UnknownApiKeyException;
-import ai.dsp.platform.controltower.manifest.ManifestRejectedException;
+import ai.dsp.platform.controltower.manifest.InvalidManifestException;
 import ai.dsp.platform.controltower.manifest.UnresolvedPlaceholdersException;
 import ai.dsp.platform.controltower.store.VersionConflictException;
 import ai.dsp.platform.document.DocumentRejectedException;
@@ -78,9 +78,9 @@ public class ErrorPolicy extends RouteConfigurationBuilder {
         policy.onException(NotFoundException.class, UnknownApiKeyException.class)
                 .handled(true).logExhausted(false)
                 .bean(responses, "notFound");
-        policy.onException(ManifestRejectedException.class)
+        policy.onException(InvalidManifestException.class)
                 .handled(true).logExhausted(false)
-                .bean(responses, "manifestRejected");
+                .bean(responses, "invalidManifest");
         policy.onException(UnresolvedPlaceholdersException.class)
                 .handled(true).logExhausted(false)
                 .bean(responses, "unresolved");

@@ -2,7 +2,7 @@ package ai.dsp.platform.app.errors;
 
 import ai.dsp.platform.app.http.HttpEntry;
 import ai.dsp.platform.auth.InvalidTokenException;
-import ai.dsp.platform.controltower.manifest.ManifestRejectedException;
+import ai.dsp.platform.controltower.manifest.InvalidManifestException;
 import ai.dsp.platform.controltower.manifest.UnresolvedPlaceholdersException;
 import ai.dsp.platform.controltower.store.Precondition;
 import ai.dsp.platform.controltower.store.VersionConflictException;
@@ -110,10 +110,11 @@ public class ErrorResponses {
         return ingestion;
     }
 
-    /** A manifest write that does not validate: 400 with every error. */
-    public void manifestRejected(Exchange exchange) {
-        ManifestRejectedException cause = (ManifestRejectedException) caught(exchange);
-        respond(exchange, 400, "invalid_manifest", cause.getMessage(), cause.errors(), null);
+    /** A manifest body that does not parse, is too large or too deep, or does not validate: every finding, by path. */
+    public void invalidManifest(Exchange exchange) {
+        InvalidManifestException cause = (InvalidManifestException) caught(exchange);
+        String error = cause.kind() == InvalidManifestException.Kind.TOO_LARGE ? "payload_too_large" : "invalid_manifest";
+        respond(exchange, cause.status(), error, cause.getMessage(), cause.findings(), null);
     }
 
     /** A resolved read whose placeholders do not all resolve: 422 listing each, by path (never a value). */

@@ -15,12 +15,12 @@ public class InvalidManifestException extends RuntimeException {
         MALFORMED(400),
         /** More bytes than the limit (413). */
         TOO_LARGE(413),
-        /** Nested deeper than the limit (422). */
-        TOO_DEEP(422),
-        /** JSON, but not an object (422). */
-        NOT_AN_OBJECT(422),
-        /** An object that fails {@link ManifestValidator} (422). */
-        INVALID(422);
+        /** Nested deeper than the limit (400). */
+        TOO_DEEP(400),
+        /** JSON, but not an object (400). */
+        NOT_AN_OBJECT(400),
+        /** An object that fails {@link ManifestValidator} (400, as the seed answers its own checks). */
+        INVALID(400);
 
         private final int status;
 

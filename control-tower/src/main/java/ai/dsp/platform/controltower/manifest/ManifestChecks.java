@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * project id (pattern, not a root path of the one HTTP surface), required top-level fields,
  * known module types (an error at write time, where the seed answered 404 at read time), unique
  * module names, {@code dependencies} that name modules of the manifest (or warnings, see
- * {@link UnknownDependencies}) and form no cycle; missing versions and names off the seed's
+ * {@link DependencyChecks}) and form no cycle; missing versions and names off the seed's
  * {@code {project}-{module}-{type}} convention are warnings.
  * Paths are JSON pointers.
  */
@@ -52,11 +52,11 @@ public final class ManifestChecks {
 
     /** The checks, a dependency on a module the manifest lacks being an error. */
     public static Report check(JsonNode manifest) {
-        return check(manifest, UnknownDependencies.ERROR);
+        return check(manifest, DependencyChecks.ERROR);
     }
 
-    /** The checks, a dependency on a module the manifest lacks being what {@code unknownDependencies} says; a cycle is always an error. */
-    public static Report check(JsonNode manifest, UnknownDependencies unknownDependencies) {
+    /** The checks, a dependency on a module the manifest lacks and a cycle being what {@code dependencyChecks} says. */
+    public static Report check(JsonNode manifest, DependencyChecks dependencyChecks) {
         List<Finding> errors = new ArrayList<>();
         List<Finding> warnings = new ArrayList<>();
         if (manifest == null || !manifest.isObject()) {
@@ -76,7 +76,7 @@ public final class ManifestChecks {
         for (int i = 0; i < modules.size(); i++) {
             checkModule(modules.get(i), "/modules/" + i, projectId, names, i, errors, warnings);
         }
-        checkDependencies(modules, names, errors, unknownDependencies == UnknownDependencies.ERROR ? errors : warnings);
+        checkDependencies(modules, names, errors, dependencyChecks == DependencyChecks.ERROR ? errors : warnings);
         return new Report(List.copyOf(errors), List.copyOf(warnings));
     }
 
@@ -159,7 +159,7 @@ public final class ManifestChecks {
             cyclesFrom(start, graph, new ArrayList<>(), done, cycles);
         }
         for (List<String> cycle : cycles) {
-            errors.add(new Finding("/modules/" + names.get(cycle.get(0)) + "/dependencies",
+            unknown.add(new Finding("/modules/" + names.get(cycle.get(0)) + "/dependencies",
                     "the dependencies form a cycle: " + String.join(" -> ", cycle)));
         }
     }

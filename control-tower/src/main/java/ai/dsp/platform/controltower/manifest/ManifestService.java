@@ -116,7 +116,7 @@ public final class ManifestService {
     private Written write(String projectId, ObjectNode manifest, Precondition precondition, Change change, String author, String summary) {
         ManifestChecks.Report report = validator.apply(manifest);
         if (!report.valid()) {
-            throw new ManifestRejectedException(report);
+            throw InvalidManifestException.invalid(report);
         }
         Optional<ManifestVersion> before = store.current(projectId);
         if (change == Change.CREATED && before.isPresent()) {

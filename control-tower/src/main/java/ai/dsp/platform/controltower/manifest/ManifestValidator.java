@@ -18,20 +18,20 @@ import java.util.Set;
 public final class ManifestValidator {
 
     private final ModuleSchemas schemas;
-    private final UnknownDependencies unknownDependencies;
+    private final DependencyChecks dependencyChecks;
 
-    public ManifestValidator(ModuleSchemas schemas, UnknownDependencies unknownDependencies) {
+    public ManifestValidator(ModuleSchemas schemas, DependencyChecks dependencyChecks) {
         this.schemas = schemas;
-        this.unknownDependencies = unknownDependencies;
+        this.dependencyChecks = dependencyChecks;
     }
 
     /** The schemas loaded here; a dependency on a missing module is an error. */
     public ManifestValidator() {
-        this(new ModuleSchemas(), UnknownDependencies.ERROR);
+        this(new ModuleSchemas(), DependencyChecks.ERROR);
     }
 
     public ManifestChecks.Report validate(JsonNode manifest) {
-        ManifestChecks.Report structure = ManifestChecks.check(manifest, unknownDependencies);
+        ManifestChecks.Report structure = ManifestChecks.check(manifest, dependencyChecks);
         if (manifest == null || !manifest.isObject()) {
             return structure;
         }

@@ -83,13 +83,14 @@ class ManifestChecksTest {
                         + module("inference_endpoint", "c", ", \"dependencies\": [\"d\"]") + ","
                         + module("api_gateway", "d", ", \"dependencies\": [\"c\", 7]")));
 
-        ManifestChecks.Report report = ManifestChecks.check(manifest, UnknownDependencies.WARN);
+        ManifestChecks.Report report = ManifestChecks.check(manifest, DependencyChecks.WARN);
 
         assertThat(report.errors()).extracting(ManifestChecks.Finding::path, ManifestChecks.Finding::message).containsExactly(
-                tuple("/modules/3/dependencies/1", "a dependency is a module name"),
+                tuple("/modules/3/dependencies/1", "a dependency is a module name"));
+        assertThat(report.warnings()).extracting(ManifestChecks.Finding::path, ManifestChecks.Finding::message).contains(
+                tuple("/modules/0/dependencies/1", "no module named 'simple-auth' in this manifest"),
                 tuple("/modules/0/dependencies", "the dependencies form a cycle: a -> b -> a"),
                 tuple("/modules/2/dependencies", "the dependencies form a cycle: c -> d -> c"));
-        assertThat(report.warnings()).extracting(ManifestChecks.Finding::path).contains("/modules/0/dependencies/1");
     }
 
     @Test

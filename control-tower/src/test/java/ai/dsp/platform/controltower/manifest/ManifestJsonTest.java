@@ -71,7 +71,7 @@ class ManifestJsonTest {
         InvalidManifestException tooDeep = refused(nested(65));
 
         assertThat(tooDeep.kind()).isEqualTo(InvalidManifestException.Kind.TOO_DEEP);
-        assertThat(tooDeep.status()).isEqualTo(422);
+        assertThat(tooDeep.status()).isEqualTo(400);
         assertThat(tooDeep.findings()).singleElement().satisfies(f -> assertThat(f.message()).contains("deeper than 64 levels"));
     }
 
@@ -107,7 +107,7 @@ class ManifestJsonTest {
         InvalidManifestException list = refused(utf8("[{\"project_id\": \"demo\"}]"));
 
         assertThat(list.kind()).isEqualTo(InvalidManifestException.Kind.NOT_AN_OBJECT);
-        assertThat(list.status()).isEqualTo(422);
+        assertThat(list.status()).isEqualTo(400);
         assertThat(list.findings().get(0).message()).isEqualTo("a manifest is a JSON object, not a list");
         assertThat(refused(utf8("\"demo\"")).findings().get(0).message()).isEqualTo("a manifest is a JSON object, not a string");
     }

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.tuple;
 class ManifestValidatorTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final ManifestValidator validator = new ManifestValidator(SeedManifestsTest.SCHEMAS, UnknownDependencies.ERROR);
+    private final ManifestValidator validator = new ManifestValidator(SeedManifestsTest.SCHEMAS, DependencyChecks.ERROR);
 
     /** A manifest with one module of {@code type} whose config is {@code config}; name and version as the checks like them. */
     private static JsonNode manifest(String type, String config) throws IOException {
@@ -194,7 +194,7 @@ class ManifestValidatorTest {
     }
 
     @Test
-    void unknownDependenciesAreWarningsInWarnModeButCyclesStayErrors() throws IOException {
+    void dependencyChecksAreWarningsInWarnModeButCyclesStayErrors() throws IOException {
         JsonNode manifest = JSON.readTree("""
                 {"project_id": "demo", "project_name": "Demo", "modules": [
                   {"module_type": "security", "name": "demo-a-security", "version": "1", "dependencies": ["demo-b-security", "simple-auth"], "config": {}},
@@ -202,23 +202,24 @@ class ManifestValidatorTest {
                 """);
 
         ManifestChecks.Report strict = validator.validate(manifest);
-        ManifestChecks.Report lenient = new ManifestValidator(SeedManifestsTest.SCHEMAS, UnknownDependencies.WARN).validate(manifest);
+        ManifestChecks.Report lenient = new ManifestValidator(SeedManifestsTest.SCHEMAS, DependencyChecks.WARN).validate(manifest);
 
         assertThat(strict.errors()).extracting(ManifestChecks.Finding::path)
                 .containsExactly("/modules/0/dependencies/1", "/modules/0/dependencies");
-        assertThat(lenient.errors()).extracting(ManifestChecks.Finding::message)
-                .containsExactly("the dependencies form a cycle: demo-a-security -> demo-b-security -> demo-a-security");
-        assertThat(lenient.warnings()).extracting(ManifestChecks.Finding::path).containsExactly("/modules/0/dependencies/1");
+        assertThat(lenient.errors()).isEmpty();
+        assertThat(lenient.warnings()).extracting(ManifestChecks.Finding::path, ManifestChecks.Finding::message).containsExactly(
+                tuple("/modules/0/dependencies/1", "no module named 'simple-auth' in this manifest"),
+                tuple("/modules/0/dependencies", "the dependencies form a cycle: demo-a-security -> demo-b-security -> demo-a-security"));
     }
 
     @Test
-    void aFailedValidationBecomesA422CarryingItsFindings() throws IOException {
+    void aFailedValidationBecomesA400CarryingItsFindings() throws IOException {
         ManifestChecks.Report report = validate("inference_endpoint", "{\"max_tokens\": \"a lot\", \"colour\": \"red\"}");
 
         InvalidManifestException invalid = InvalidManifestException.invalid(report);
 
         assertThat(invalid.kind()).isEqualTo(InvalidManifestException.Kind.INVALID);
-        assertThat(invalid.status()).isEqualTo(422);
+        assertThat(invalid.status()).isEqualTo(400);
         assertThat(invalid.findings()).isEqualTo(report.errors());
         assertThat(invalid.warnings()).isEqualTo(report.warnings()).isNotEmpty();
         assertThat(invalid.getMessage()).isEqualTo("invalid manifest: /modules/0/config/max_tokens: "
