@@ -1,6 +1,7 @@
 package ai.dsp.platform.app;
 
 import ai.dsp.platform.app.audit.AuditCommand;
+import ai.dsp.platform.app.controltower.cli.ManifestCommand;
 import ai.dsp.platform.app.eval.BenchCommand;
 import ai.dsp.platform.app.eval.EvalCommand;
 import ai.dsp.platform.app.eval.SecurityBenchCommand;
@@ -19,7 +20,10 @@ import java.util.List;
 @ConfigurationPropertiesScan("ai.dsp.platform")
 public class DspApplication {
 
-    /** Starts the platform, or runs one of its commands: {@code eval ...}, {@code bench ...}, {@code audit verify FILE}, {@code keys rotate}. */
+    /**
+     * Starts the platform, or runs one of its commands: {@code eval ...}, {@code bench ...},
+     * {@code audit verify FILE}, {@code keys rotate}, {@code manifest ...}.
+     */
     public static void main(String[] args) {
         if (args.length > 0 && EvalCommand.NAME.equals(args[0])) {
             System.exit(EvalCommand.run(List.of(args).subList(1, args.length)));
@@ -38,6 +42,9 @@ public class DspApplication {
         }
         if (args.length > 0 && KeysCommand.NAME.equals(args[0])) {
             System.exit(KeysCommand.run(List.of(args).subList(1, args.length), System.out));
+        }
+        if (args.length > 0 && ManifestCommand.NAME.equals(args[0])) {
+            System.exit(ManifestCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
         }
         SpringApplication.run(DspApplication.class, args);
     }
