@@ -1,6 +1,7 @@
 package ai.dsp.platform.app.controltower;
 
 import ai.dsp.platform.api.BadRequestException;
+import ai.dsp.platform.controltower.manifest.ManifestJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
@@ -10,16 +11,17 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Request bodies of the manifest API, read with the size and depth limits before anything
- * parses them further: the seed's {@code {"manifest": {...}}}, or the manifest itself.
+ * Request bodies of the manifest API, read within the size and depth limits
+ * ({@code dsp.control-tower.max-manifest-size}, {@code max-depth}) before anything parses them
+ * further: the seed's {@code {"manifest": {...}}}, or the manifest itself.
  */
 @Component
 public class ManifestBodies {
 
-    private final ManifestLimits limits;
+    private final ManifestJson parser;
 
-    public ManifestBodies(ManifestLimits limits) {
-        this.limits = limits;
+    public ManifestBodies(ManifestJson parser) {
+        this.parser = parser;
     }
 
     /** The manifest of a write or validate call. */
@@ -40,31 +42,19 @@ public class ManifestBodies {
 
     /** Any JSON object body, within the limits. */
     ObjectNode object(Exchange exchange) {
-        return limits.parse(bytes(exchange));
-    }
-
-    private byte[] bytes(Exchange exchange) {
         Long declared = exchange.getMessage().getHeader(Exchange.CONTENT_LENGTH, Long.class);
-        if (declared != null && declared > limits.maxBytes()) {
-            throw limits.tooLarge();
+        if (declared != null && declared > parser.limits().maxBytes()) {
+            throw parser.tooLarge();
         }
         Object body = exchange.getMessage().getBody();
-        if (body == null) {
-            throw new BadRequestException("the request has no body");
-        }
         if (body instanceof byte[] bytes) {
-            return bytes;
+            return parser.parse(bytes);
         }
-        try (InputStream in = exchange.getMessage().getBody(InputStream.class)) {
+        try (InputStream in = body == null ? null : exchange.getMessage().getBody(InputStream.class)) {
             if (in == null) {
                 throw new BadRequestException("the request has no body");
             }
-            // one byte past the limit is enough to know it is too large
-            byte[] bytes = in.readNBytes(limits.maxBytes() + 1);
-            if (bytes.length > limits.maxBytes()) {
-                throw limits.tooLarge();
-            }
-            return bytes;
+            return parser.parse(in);
         } catch (IOException e) {
             throw new BadRequestException("the request body could not be read");
         }

@@ -126,7 +126,8 @@ public final class ManifestJson {
         return (ObjectNode) node;
     }
 
-    private InvalidManifestException tooLarge() {
+    /** What a body over the limit gets; also for one whose declared length is over it, before reading. */
+    public InvalidManifestException tooLarge() {
         return new InvalidManifestException(InvalidManifestException.Kind.TOO_LARGE,
                 List.of(new ManifestChecks.Finding("", "the manifest is larger than " + limits.maxBytes() + " bytes, the limit")));
     }

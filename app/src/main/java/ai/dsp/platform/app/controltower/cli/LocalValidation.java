@@ -1,6 +1,7 @@
 package ai.dsp.platform.app.controltower.cli;
 
 import ai.dsp.platform.controltower.manifest.ManifestChecks;
+import ai.dsp.platform.controltower.manifest.ManifestValidator;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
@@ -13,11 +14,14 @@ import java.util.List;
  */
 final class LocalValidation {
 
+    /** The API's validator with its default settings: schemas per module type, dependencies checked strictly. */
+    private static final ManifestValidator VALIDATOR = new ManifestValidator();
+
     private LocalValidation() {
     }
 
     static ManifestChecks.Report check(JsonNode manifest) {
-        return ManifestChecks.check(manifest);
+        return VALIDATOR.validate(manifest);
     }
 
     /** {@code <prefix>error <path>: <message>} and {@code <prefix>warning ...} lines, errors first. */
