@@ -28,8 +28,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ManifestCliTest {
 
-    /** The manifest store's folder; the test's own, never the checkout's manifests/. */
-    private static final String STORE_DIR_PROPERTY = "dsp.control-tower.store.dir";
     private static final String PROJECT = "cli-e2e-" + Long.toString(System.nanoTime(), 36);
 
     @TempDir
@@ -40,28 +38,15 @@ class ManifestCliTest {
 
     @BeforeAll
     static void start() {
-        app = AppHarness.start(dir.resolve("data"), dir.resolve("inbox"), "--" + STORE_DIR_PROPERTY + "=" + dir.resolve("manifests"));
+        app = AppHarness.start(dir.resolve("data"), dir.resolve("inbox"));
         token = app.login("admin", AppHarness.ADMIN_PASSWORD);
         server = "http://127.0.0.1:" + app.port;
     }
 
     @AfterAll
-    static void stop() throws IOException {
+    static void stop() {
         if (app != null) {
             app.close();
-        }
-        // should the store's folder property be named otherwise, leave the checkout as it was
-        Path checkout = Path.of("manifests");
-        if (Files.isDirectory(checkout)) {
-            try (Stream<Path> files = Files.walk(checkout)) {
-                for (Path file : files.filter(f -> f.getFileName().toString().contains(PROJECT)).sorted(Comparator.reverseOrder()).toList()) {
-                    try (Stream<Path> inside = Files.isDirectory(file) ? Files.walk(file) : Stream.of(file)) {
-                        for (Path each : inside.sorted(Comparator.reverseOrder()).toList()) {
-                            Files.deleteIfExists(each);
-                        }
-                    }
-                }
-            }
         }
     }
 

@@ -6,6 +6,7 @@ import ai.dsp.platform.app.security.Caller;
 import ai.dsp.platform.app.security.ForbiddenException;
 import ai.dsp.platform.controltower.manifest.ManifestChecks;
 import ai.dsp.platform.controltower.manifest.ManifestService;
+import ai.dsp.platform.controltower.manifest.ModuleTypes;
 import ai.dsp.platform.controltower.manifest.SecretMasking;
 import ai.dsp.platform.controltower.store.ManifestVersion;
 import ai.dsp.platform.controltower.store.Precondition;
@@ -38,13 +39,21 @@ public class ManifestEndpoints {
     private final ManifestService manifests;
     private final ManifestBodies bodies;
     private final CrossReferences crossReferences;
+    private final ModuleTypes moduleTypes;
     private final ObjectMapper json;
 
-    public ManifestEndpoints(ManifestService manifests, ManifestBodies bodies, CrossReferences crossReferences, ObjectMapper json) {
+    public ManifestEndpoints(ManifestService manifests, ManifestBodies bodies, CrossReferences crossReferences, ModuleTypes moduleTypes,
+                             ObjectMapper json) {
         this.manifests = manifests;
         this.bodies = bodies;
         this.crossReferences = crossReferences;
+        this.moduleTypes = moduleTypes;
         this.json = json;
+    }
+
+    /** {@code GET /module-types}: the seed's shape, all 16 types, each with its config fields. */
+    public void moduleTypes(Exchange exchange) {
+        respond(exchange, 200, json.valueToTree(moduleTypes.asResponse()));
     }
 
     /** {@code GET /manifests}: the seed's summary of every manifest, plus its version number. */

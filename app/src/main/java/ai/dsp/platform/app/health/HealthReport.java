@@ -1,6 +1,8 @@
 package ai.dsp.platform.app.health;
 
 import ai.dsp.platform.app.security.Caller;
+import ai.dsp.platform.controltower.store.FileManifestStore;
+import ai.dsp.platform.controltower.store.ManifestStore;
 import ai.dsp.platform.document.CollectionCatalog;
 import ai.dsp.platform.store.ChunkStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,7 +16,7 @@ import java.util.Map;
 
 /**
  * {@code GET /health}: can the store serve, is the drop folder being watched; for a signed-in
- * caller also how much is indexed per collection.
+ * caller also how much is indexed per collection and which manifest files cannot be served.
  */
 @Component("healthReport")
 public class HealthReport {
@@ -24,12 +26,14 @@ public class HealthReport {
     private final ChunkStore store;
     private final CollectionCatalog collections;
     private final CamelContext camel;
+    private final ManifestStore manifests;
     private final ObjectMapper json;
 
-    public HealthReport(ChunkStore store, CollectionCatalog collections, CamelContext camel, ObjectMapper json) {
+    public HealthReport(ChunkStore store, CollectionCatalog collections, CamelContext camel, ManifestStore manifests, ObjectMapper json) {
         this.store = store;
         this.collections = collections;
         this.camel = camel;
+        this.manifests = manifests;
         this.json = json;
     }
 
@@ -52,6 +56,9 @@ public class HealthReport {
         body.put("ingestion", Map.of("status", inboxUp ? "UP" : "DOWN",
                 "inboxRoute", inbox == null ? "absent" : inbox.name(),
                 "inflight", camel.getInflightRepository().size()));
+        // a manifest file that cannot be served leaves its last valid version serving: reported, not DOWN
+        Map<String, String> problems = manifests instanceof FileManifestStore files ? files.problems() : Map.of();
+        body.put("manifests", Map.of("status", problems.isEmpty() ? "UP" : "DEGRADED", "problems", problems));
         return json.writeValueAsString(body);
     }
 }

@@ -26,7 +26,7 @@ public final class SecretMasking {
     /** Names that match the pattern but name no secret. */
     private static final Set<String> NOT_SECRET = Set.of("token_type", "token_endpoint", "max_tokens", "tokens", "public_key",
             "refresh_token_enabled", "jwt_secret_source");
-    private static final Pattern REFERENCE = Pattern.compile("^(\\$\\{[^}]+}|env:[A-Za-z_][A-Za-z0-9_]*|vault:.+|config:.+)$");
+    private static final Pattern REFERENCE = Pattern.compile("^(\\$\\{.+}|env:[A-Za-z_][A-Za-z0-9_]*|vault:.+|config:.+)$");
 
     private SecretMasking() {
     }

@@ -44,7 +44,7 @@ class OfflineCommandsTest {
                   "config": {"model_name": "${t.model_name}", "endpoint_url": "${environments.${environment}.urls.llm}"}
                 }
               ],
-              "environments": {"development": {"urls": {"llm": "http://localhost:11434/v1"}}}
+              "environments": {"development": {"urls": {"llm": "http://localhost:11434/v1"}}, "staging": {"urls": {"llm": "http://staging-llm:11434/v1"}}}
             }
             """;
 
@@ -234,7 +234,7 @@ class OfflineCommandsTest {
             {"project_id": "acme", "project_name": "Acme",
              "modules": [
                {"module_type": "rag_config", "name": "acme-docs-rag_config", "version": "1.0.0",
-                "config": {"vector_store_type": "lucene", "embedding_model": "all-MiniLM-L6-v2", "max_tokens": 1024}}
+                "config": {"vector_store_type": "lucene", "embedding_model": "all-MiniLM-L6-v2", "chunk_size": 512}}
              ]}
             """;
 
@@ -283,7 +283,7 @@ class OfflineCommandsTest {
         Path b = file("b.json", """
                 {"modules": [
                    {"name": "acme-docs-rag_config", "module_type": "rag_config", "version": "1.0.0",
-                    "config": {"embedding_model": "all-MiniLM-L6-v2", "vector_store_type": "lucene", "max_tokens": 1024}}
+                    "config": {"embedding_model": "all-MiniLM-L6-v2", "vector_store_type": "lucene", "chunk_size": 512}}
                  ],
                  "project_name": "Acme", "project_id": "acme",
                  "created_at": "2025-01-01T00:00:00Z", "updated_at": "2025-02-01T00:00:00Z"}

@@ -1,0 +1,93 @@
+package ai.dsp.platform.app.controltower;
+
+import ai.dsp.platform.app.security.ControlTowerClients;
+import ai.dsp.platform.controltower.manifest.ManifestJson;
+import ai.dsp.platform.controltower.manifest.ManifestService;
+import ai.dsp.platform.controltower.manifest.ManifestValidator;
+import ai.dsp.platform.controltower.manifest.ModuleSchemas;
+import ai.dsp.platform.controltower.manifest.ModuleTypes;
+import ai.dsp.platform.controltower.manifest.Placeholders;
+import ai.dsp.platform.controltower.store.FileManifestStore;
+import ai.dsp.platform.controltower.store.JdbcManifestStore;
+import ai.dsp.platform.controltower.store.ManifestStore;
+import ai.dsp.platform.controltower.store.ManifestStoreProperties;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.time.Clock;
+
+/**
+ * The Control Tower's beans: the manifest store the settings choose (files by default,
+ * PostgreSQL with {@code dsp.control-tower.store.type=postgres}), the validator, the service the
+ * API and the Front Door use, and the seed's superuser and client secrets.
+ */
+@Configuration(proxyBeanMethods = false)
+public class ControlTowerConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ControlTowerConfiguration.class);
+
+    @Bean
+    ModuleSchemas moduleSchemas() {
+        return new ModuleSchemas();
+    }
+
+    @Bean
+    ModuleTypes moduleTypes(ModuleSchemas schemas) {
+        return new ModuleTypes(schemas);
+    }
+
+    @Bean
+    ManifestValidator manifestValidator(ModuleSchemas schemas, ControlTowerProperties properties) {
+        return new ManifestValidator(schemas, properties.dependencyChecks());
+    }
+
+    @Bean
+    ManifestJson manifestJson(ControlTowerProperties properties) {
+        return new ManifestJson(new ManifestJson.Limits(Math.toIntExact(properties.maxManifestSize().toBytes()), properties.maxDepth()));
+    }
+
+    /** The PostgreSQL store's pool; closed after the store (which depends on it). */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(name = "dsp.control-tower.store.type", havingValue = "postgres")
+    HikariDataSource manifestDataSource(ManifestStoreProperties properties) {
+        ManifestStoreProperties.Postgres settings = properties.postgres();
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("dsp-manifests");
+        config.setJdbcUrl(settings.url());
+        config.setUsername(settings.username());
+        config.setPassword(settings.resolvedPassword());
+        config.setMaximumPoolSize(settings.poolSize());
+        return new HikariDataSource(config);
+    }
+
+    /** Closed with the context: the file store's watcher, or the PostgreSQL listener. */
+    @Bean(destroyMethod = "close")
+    ManifestStore manifestStore(ManifestStoreProperties properties, ObjectProvider<HikariDataSource> manifestDataSource,
+                                ManifestValidator validator, ManifestAnnouncer announcer) {
+        if (properties.type() == ManifestStoreProperties.Type.POSTGRES) {
+            return new JdbcManifestStore(manifestDataSource.getObject());
+        }
+        return new FileManifestStore(properties.manifestsDir(), properties.historyDir(), properties.pollInterval(),
+                document -> validator.validate(document).errors().stream().map(error -> error.path() + ": " + error.message()).toList(),
+                (file, reason) -> {
+                    LOG.warn("manifest file {} is not served: {}; its last valid version goes on serving", file, reason);
+                    announcer.invalidFile(file, reason);
+                });
+    }
+
+    @Bean
+    ManifestService manifestService(ManifestStore store, ManifestValidator validator, ManifestAnnouncer announcer) {
+        return new ManifestService(store, validator::validate, new Placeholders(System::getenv), Clock.systemUTC(), announcer);
+    }
+
+    @Bean
+    ControlTowerClients controlTowerClients(ControlTowerProperties properties) {
+        return new ControlTowerClients(properties.superuserSecretHash(), properties.superuserSalt(), (clientId, secret) -> false);
+    }
+}

@@ -1,0 +1,45 @@
+package ai.dsp.platform.app;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The manifest API on the default store, files in a manifests folder; and what only files have: edits on disk. */
+class FileStoreManifestApiTest extends ManifestApiContract {
+
+    @BeforeAll
+    static void start() throws Exception {
+        start(new String[0]);
+    }
+
+    private static Path manifestsDir() {
+        return app.dataDir.toAbsolutePath().getParent().resolve("manifests");
+    }
+
+    @Test
+    void anEditOnDiskIsANewVersionAndABrokenOneLeavesTheLastServingAndReported() throws Exception {
+        assertThat(app.send("POST", "/manifests", "{\"manifest\":" + manifest("on-disk") + "}", java.util.Map.of()).status()).isEqualTo(201);
+        Path file = manifestsDir().resolve("on-disk.json");
+        assertThat(file).exists();
+
+        String edited = Files.readString(file).replace("\"Project on-disk\"", "\"Edited by hand\"");
+        Files.writeString(file, edited);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(app.get("/manifests/on-disk").body().path("project_name").asText()).isEqualTo("Edited by hand"));
+        assertThat(app.get("/manifests/on-disk/versions").body().at("/versions/1/author").asText()).startsWith("file:");
+
+        Files.writeString(file, "{ \"project_id\": \"on-disk\", ");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(app.get("/health").body().at("/manifests/problems").toString()).contains("on-disk.json"));
+        assertThat(app.get("/health").body().at("/manifests/status").asText()).isEqualTo("DEGRADED");
+        assertThat(app.get("/manifests/on-disk").body().path("project_name").asText()).isEqualTo("Edited by hand");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(EVENTS.stream().map(event -> event.path("type").asText())).contains("manifest.invalid"));
+    }
+}
