@@ -33,6 +33,11 @@ class FileStoreManifestApiTest extends ManifestApiContract {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(app.get("/manifests/on-disk").body().path("project_name").asText()).isEqualTo("Edited by hand"));
         assertThat(app.get("/manifests/on-disk/versions").body().at("/versions/1/author").asText()).startsWith("file:");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(EVENTS).anySatisfy(event -> {
+            assertThat(event.path("type").asText()).isEqualTo("manifest.updated");
+            assertThat(event.path("projectId").asText()).isEqualTo("on-disk");
+            assertThat(event.path("author").asText()).isEqualTo("file:on-disk.json");
+        }));
 
         Files.writeString(file, "{ \"project_id\": \"on-disk\", ");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->

@@ -313,6 +313,18 @@ abstract class ManifestApiContract {
         assertThat(types).containsExactlyInAnyOrder("manifest.created", "manifest.updated", "manifest.rolled_back", "manifest.deleted");
     }
 
+    @Test
+    void callsAndModuleStatusesAreMetered() {
+        ObjectNode manifest = manifest("metered");
+        ((ObjectNode) manifest.at("/modules/1")).put("status", "deprecated");
+        assertThat(app.send("POST", "/manifests", body(manifest), Map.of()).status()).isEqualTo(201);
+        assertThat(app.send("PUT", "/manifests/metered", body(manifest), Map.of("If-Match", "\"9\"")).status()).isEqualTo(412);
+        String scrape = app.getText("/metrics").body();
+        assertThat(scrape).containsPattern("dsp_controltower_manifest_operations_total\\{operation=\"create\",result=\"ok\"} [1-9]")
+                .containsPattern("dsp_controltower_manifest_operations_total\\{operation=\"update\",result=\"stale\"} [1-9]")
+                .containsPattern("dsp_controltower_modules\\{status=\"deprecated\"} [1-9]");
+    }
+
     private static List<String> names(JsonNode object) {
         List<String> names = new ArrayList<>();
         object.fieldNames().forEachRemaining(names::add);

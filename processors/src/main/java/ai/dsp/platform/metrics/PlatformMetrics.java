@@ -45,6 +45,8 @@ public final class PlatformMetrics {
     public static final String AUTH_REVOCATIONS = "dsp.auth.revocations";
     public static final String AUTH_RATE_LIMITED = "dsp.auth.rate.limited";
     public static final String AUTH_RATE_LIMIT_UNCHECKED = "dsp.auth.rate.limit.unchecked";
+    public static final String CONTROL_TOWER_MANIFEST_OPERATIONS = "dsp.controltower.manifest.operations";
+    public static final String CONTROL_TOWER_MODULES = "dsp.controltower.modules";
 
     /** Buckets at the seed's thresholds (0.5 s and 2 s) and around them. */
     private static final Duration[] QUERY_BUCKETS = durations(5, 10, 25, 50, 100, 250, 500, 1_000, 2_000, 5_000, 10_000);
@@ -74,6 +76,7 @@ public final class PlatformMetrics {
     private final BoundedLabel collections;
     private final Map<String, AtomicLong> storeUp = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> kafkaLag = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> moduleCounts = new ConcurrentHashMap<>();
 
     public PlatformMetrics(MeterRegistry registry, MetricsProperties properties) {
         this.registry = registry;
@@ -224,6 +227,28 @@ public final class PlatformMetrics {
     public void rateLimitUnchecked() {
         Counter.builder(AUTH_RATE_LIMIT_UNCHECKED).description("Calls let through unchecked while the rate-limit store was unavailable")
                 .register(registry).increment();
+    }
+
+    /**
+     * A Control Tower manifest call: {@code operation} one of read, resolve, list, validate,
+     * create, update, delete, rollback, purge; {@code result} one of ok, invalid, not_found,
+     * conflict, stale, forbidden, unresolved, error.
+     */
+    public void manifestOperation(String operation, String result) {
+        Counter.builder(CONTROL_TOWER_MANIFEST_OPERATIONS).description("Control Tower manifest calls, by operation and result")
+                .tags("operation", operation, "result", result).register(registry).increment();
+    }
+
+    /** The modules of the current manifests by {@code status} (enabled, disabled, deprecated, development). */
+    public void modulesByStatus(Map<String, Long> counts) {
+        for (Map.Entry<String, Long> count : counts.entrySet()) {
+            moduleCounts.computeIfAbsent(count.getKey(), status -> {
+                AtomicLong value = new AtomicLong();
+                Gauge.builder(CONTROL_TOWER_MODULES, value, AtomicLong::get).description("Modules of the current manifests, by status")
+                        .tags("status", status).register(registry);
+                return value;
+            }).set(count.getValue());
+        }
     }
 
     static String sourceKind(String source) {

@@ -4,12 +4,16 @@ import ai.dsp.platform.api.BadRequestException;
 import ai.dsp.platform.api.NotFoundException;
 import ai.dsp.platform.app.security.Caller;
 import ai.dsp.platform.app.security.ForbiddenException;
+import ai.dsp.platform.controltower.manifest.InvalidManifestException;
 import ai.dsp.platform.controltower.manifest.ManifestChecks;
 import ai.dsp.platform.controltower.manifest.ManifestService;
 import ai.dsp.platform.controltower.manifest.ModuleTypes;
 import ai.dsp.platform.controltower.manifest.SecretMasking;
 import ai.dsp.platform.controltower.store.ManifestVersion;
+import ai.dsp.platform.controltower.manifest.UnresolvedPlaceholdersException;
 import ai.dsp.platform.controltower.store.Precondition;
+import ai.dsp.platform.controltower.store.VersionConflictException;
+import ai.dsp.platform.metrics.PlatformMetrics;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -40,10 +44,12 @@ public class ManifestEndpoints {
     private final ManifestBodies bodies;
     private final CrossReferences crossReferences;
     private final ModuleTypes moduleTypes;
+    private final PlatformMetrics metrics;
     private final ObjectMapper json;
 
     public ManifestEndpoints(ManifestService manifests, ManifestBodies bodies, CrossReferences crossReferences, ModuleTypes moduleTypes,
-                             ObjectMapper json) {
+                             PlatformMetrics metrics, ObjectMapper json) {
+        this.metrics = metrics;
         this.manifests = manifests;
         this.bodies = bodies;
         this.crossReferences = crossReferences;
@@ -58,162 +64,218 @@ public class ManifestEndpoints {
 
     /** {@code GET /manifests}: the seed's summary of every manifest, plus its version number. */
     public void list(Exchange exchange) {
-        ArrayNode list = json.createArrayNode();
-        for (ManifestVersion version : manifests.list()) {
-            JsonNode manifest = version.document();
-            ObjectNode row = list.addObject();
-            for (String field : List.of("project_id", "project_name", "version", "environment", "owner")) {
-                row.set(field, manifest.path(field).isMissingNode() ? null : manifest.get(field));
+        measured("list", () -> {
+            ArrayNode list = json.createArrayNode();
+            for (ManifestVersion version : manifests.list()) {
+                JsonNode manifest = version.document();
+                ObjectNode row = list.addObject();
+                for (String field : List.of("project_id", "project_name", "version", "environment", "owner")) {
+                    row.set(field, manifest.path(field).isMissingNode() ? null : manifest.get(field));
+                }
+                row.put("module_count", manifest.path("modules").size());
+                row.set("created_at", manifest.get("created_at"));
+                row.set("updated_at", manifest.get("updated_at"));
+                row.put("manifest_version", version.number());
             }
-            row.put("module_count", manifest.path("modules").size());
-            row.set("created_at", manifest.get("created_at"));
-            row.set("updated_at", manifest.get("updated_at"));
-            row.put("manifest_version", version.number());
-        }
-        ObjectNode answer = json.createObjectNode();
-        answer.set("manifests", list);
-        answer.put("count", list.size());
-        respond(exchange, 200, answer);
+            ObjectNode answer = json.createObjectNode();
+            answer.set("manifests", list);
+            answer.put("count", list.size());
+            respond(exchange, 200, answer);
+        });
     }
 
     /** {@code GET /manifests/{id}[?resolve_env=true]}. */
     public void get(Exchange exchange) {
-        ManifestVersion version = current(exchange);
-        respond(exchange, 200, readable(exchange, version.projectId(), version.document()));
-        exchange.getMessage().setHeader("ETag", entityTag(version));
+        measured(resolveRequested(exchange) ? "resolve" : "read", () -> {
+            ManifestVersion version = current(exchange);
+            respond(exchange, 200, readable(exchange, version.projectId(), version.document()));
+            exchange.getMessage().setHeader("ETag", entityTag(version));
+        });
     }
 
     /** {@code GET /manifests/{id}/modules}: {@code {modules, count}}. */
     public void modules(Exchange exchange) {
-        ManifestVersion version = current(exchange);
-        JsonNode modules = readable(exchange, version.projectId(), version.document()).path("modules");
-        ObjectNode answer = json.createObjectNode();
-        answer.set("modules", modules);
-        answer.put("count", modules.size());
-        respond(exchange, 200, answer);
-        exchange.getMessage().setHeader("ETag", entityTag(version));
+        measured(resolveRequested(exchange) ? "resolve" : "read", () -> {
+            ManifestVersion version = current(exchange);
+            JsonNode modules = readable(exchange, version.projectId(), version.document()).path("modules");
+            ObjectNode answer = json.createObjectNode();
+            answer.set("modules", modules);
+            answer.put("count", modules.size());
+            respond(exchange, 200, answer);
+            exchange.getMessage().setHeader("ETag", entityTag(version));
+        });
     }
 
     /** {@code GET /manifests/{id}/modules/{name}}: the module, resolved as the whole manifest is (the seed's skipped its secret manager here). */
     public void module(Exchange exchange) {
-        ManifestVersion version = current(exchange);
-        String name = exchange.getMessage().getHeader("name", String.class);
-        for (JsonNode module : readable(exchange, version.projectId(), version.document()).path("modules")) {
-            if (module.path("name").asText().equals(name)) {
-                respond(exchange, 200, module);
-                exchange.getMessage().setHeader("ETag", entityTag(version));
-                return;
+        measured(resolveRequested(exchange) ? "resolve" : "read", () -> {
+            ManifestVersion version = current(exchange);
+            String name = exchange.getMessage().getHeader("name", String.class);
+            for (JsonNode module : readable(exchange, version.projectId(), version.document()).path("modules")) {
+                if (module.path("name").asText().equals(name)) {
+                    respond(exchange, 200, module);
+                    exchange.getMessage().setHeader("ETag", entityTag(version));
+                    return;
+                }
             }
-        }
-        throw new NotFoundException("Module not found: " + name);
+            throw new NotFoundException("Module not found: " + name);
+        });
     }
 
     /** {@code GET /manifests/{id}/cross-references}. */
     public void crossReferences(Exchange exchange) {
-        ManifestVersion version = current(exchange);
-        respond(exchange, 200, crossReferences.of(version.projectId(), version.document()));
+        measured("read", () -> {
+            ManifestVersion version = current(exchange);
+            respond(exchange, 200, crossReferences.of(version.projectId(), version.document()));
+        });
     }
 
     /** {@code POST /manifests/validate}: {@code {valid, errors[{path, message}], warnings[...]}}, nothing stored. */
     public void validate(Exchange exchange) {
-        ObjectNode manifest = bodies.manifest(exchange);
-        ManifestChecks.Report report = manifests.validate(manifest);
-        ObjectNode answer = json.createObjectNode();
-        answer.put("valid", report.valid());
-        answer.set("errors", json.valueToTree(report.errors()));
-        answer.set("warnings", json.valueToTree(report.warnings()));
-        respond(exchange, 200, answer);
+        measured("validate", () -> {
+            ObjectNode manifest = bodies.manifest(exchange);
+            ManifestChecks.Report report = manifests.validate(manifest);
+            ObjectNode answer = json.createObjectNode();
+            answer.put("valid", report.valid());
+            answer.set("errors", json.valueToTree(report.errors()));
+            answer.set("warnings", json.valueToTree(report.warnings()));
+            respond(exchange, 200, answer);
+        });
     }
 
     /** {@code POST /manifests}: 201 {@code {message, manifest_id, manifest_path, version, warnings}}. */
     public void create(Exchange exchange) {
-        ObjectNode manifest = bodies.manifest(exchange);
-        String projectId = manifest.path("project_id").asText();
-        ManifestAccess.requireWrite(caller(exchange), projectId);
-        ManifestService.Written written = manifests.create(manifest, caller(exchange).subject());
-        written(exchange, 201, "Manifest created successfully: " + projectId, written);
+        measured("create", () -> {
+            ObjectNode manifest = bodies.manifest(exchange);
+            String projectId = manifest.path("project_id").asText();
+            ManifestAccess.requireWrite(caller(exchange), projectId);
+            ManifestService.Written written = manifests.create(manifest, caller(exchange).subject());
+            written(exchange, 201, "Manifest created successfully: " + projectId, written);
+        });
     }
 
     /** {@code PUT /manifests/{id}}: the path's id must be the body's. */
     public void update(Exchange exchange) {
-        String projectId = projectId(exchange);
-        ObjectNode manifest = bodies.manifest(exchange);
-        ManifestAccess.requireWrite(caller(exchange), projectId);
-        ManifestService.Written written = manifests.update(projectId, manifest, ifMatch(exchange, Precondition.present()), caller(exchange).subject());
-        written(exchange, 200, "Manifest updated successfully: " + projectId, written);
+        measured("update", () -> {
+            String projectId = projectId(exchange);
+            ObjectNode manifest = bodies.manifest(exchange);
+            ManifestAccess.requireWrite(caller(exchange), projectId);
+            ManifestService.Written written = manifests.update(projectId, manifest, ifMatch(exchange, Precondition.present()), caller(exchange).subject());
+            written(exchange, 200, "Manifest updated successfully: " + projectId, written);
+        });
     }
 
     /** {@code DELETE /manifests/{id}}: a tombstone version; the history stays until purged. */
     public void delete(Exchange exchange) {
-        String projectId = projectId(exchange);
-        ManifestAccess.requireWrite(caller(exchange), projectId);
-        ManifestVersion deleted = manifests.delete(projectId, ifMatch(exchange, Precondition.present()), caller(exchange).subject());
-        ObjectNode answer = json.createObjectNode();
-        answer.put("message", "Manifest deleted successfully: " + projectId);
-        answer.put("version", deleted.number());
-        respond(exchange, 200, answer);
+        measured("delete", () -> {
+            String projectId = projectId(exchange);
+            ManifestAccess.requireWrite(caller(exchange), projectId);
+            ManifestVersion deleted = manifests.delete(projectId, ifMatch(exchange, Precondition.present()), caller(exchange).subject());
+            ObjectNode answer = json.createObjectNode();
+            answer.put("message", "Manifest deleted successfully: " + projectId);
+            answer.put("version", deleted.number());
+            respond(exchange, 200, answer);
+        });
     }
 
     /** {@code GET /manifests/{id}/versions}: every version, oldest first, deletes included. */
     public void versions(Exchange exchange) {
-        String projectId = projectId(exchange);
-        List<ManifestVersion> versions = manifests.versions(projectId);
-        if (versions.isEmpty()) {
-            throw new NotFoundException("Manifest not found: " + projectId);
-        }
-        ArrayNode list = json.createArrayNode();
-        versions.forEach(version -> list.add(describe(version)));
-        ObjectNode answer = json.createObjectNode();
-        answer.put("project_id", projectId);
-        answer.set("versions", list);
-        answer.put("count", list.size());
-        respond(exchange, 200, answer);
+        measured("read", () -> {
+            String projectId = projectId(exchange);
+            List<ManifestVersion> versions = manifests.versions(projectId);
+            if (versions.isEmpty()) {
+                throw new NotFoundException("Manifest not found: " + projectId);
+            }
+            ArrayNode list = json.createArrayNode();
+            versions.forEach(version -> list.add(describe(version)));
+            ObjectNode answer = json.createObjectNode();
+            answer.put("project_id", projectId);
+            answer.set("versions", list);
+            answer.put("count", list.size());
+            respond(exchange, 200, answer);
+        });
     }
 
     /** {@code GET /manifests/{id}/versions/{n}}: the version's record and its manifest (masked as reads are). */
     public void version(Exchange exchange) {
-        String projectId = projectId(exchange);
-        int number = versionNumber(exchange.getMessage().getHeader("n", String.class));
-        ManifestVersion version = manifests.version(projectId, number)
-                .orElseThrow(() -> new NotFoundException("manifest " + projectId + " has no version " + number));
-        ObjectNode answer = describe(version);
-        if (!version.deleted()) {
-            answer.set("manifest", ManifestAccess.maySeeSecrets(caller(exchange), projectId)
-                    ? version.document() : SecretMasking.mask(version.document()));
-        }
-        respond(exchange, 200, answer);
-        exchange.getMessage().setHeader("ETag", entityTag(version));
+        measured("read", () -> {
+            String projectId = projectId(exchange);
+            int number = versionNumber(exchange.getMessage().getHeader("n", String.class));
+            ManifestVersion version = manifests.version(projectId, number)
+                    .orElseThrow(() -> new NotFoundException("manifest " + projectId + " has no version " + number));
+            ObjectNode answer = describe(version);
+            if (!version.deleted()) {
+                answer.set("manifest", ManifestAccess.maySeeSecrets(caller(exchange), projectId)
+                        ? version.document() : SecretMasking.mask(version.document()));
+            }
+            respond(exchange, 200, answer);
+            exchange.getMessage().setHeader("ETag", entityTag(version));
+        });
     }
 
     /** {@code POST /manifests/{id}/rollback {version}}: a new version equal to that one. */
     public void rollback(Exchange exchange) {
-        String projectId = projectId(exchange);
-        JsonNode body = bodies.object(exchange);
-        if (!body.path("version").canConvertToInt() || !body.path("version").isIntegralNumber()) {
-            throw new BadRequestException("the body is {\"version\": <the version number to roll back to>}");
-        }
-        ManifestAccess.requireWrite(caller(exchange), projectId);
-        int target = body.get("version").intValue();
-        ManifestService.Written written = manifests.rollback(projectId, target, ifMatch(exchange, Precondition.any()), caller(exchange).subject());
-        ObjectNode answer = answerOf("Manifest rolled back to version " + target + ": " + projectId, written);
-        answer.put("rolled_back_to", target);
-        respond(exchange, 200, answer);
-        exchange.getMessage().setHeader("ETag", entityTag(written.version()));
+        measured("rollback", () -> {
+            String projectId = projectId(exchange);
+            JsonNode body = bodies.object(exchange);
+            if (!body.path("version").canConvertToInt() || !body.path("version").isIntegralNumber()) {
+                throw new BadRequestException("the body is {\"version\": <the version number to roll back to>}");
+            }
+            ManifestAccess.requireWrite(caller(exchange), projectId);
+            int target = body.get("version").intValue();
+            ManifestService.Written written = manifests.rollback(projectId, target, ifMatch(exchange, Precondition.any()), caller(exchange).subject());
+            ObjectNode answer = answerOf("Manifest rolled back to version " + target + ": " + projectId, written);
+            answer.put("rolled_back_to", target);
+            respond(exchange, 200, answer);
+            exchange.getMessage().setHeader("ETag", entityTag(written.version()));
+        });
     }
 
     /** {@code DELETE /manifests/{id}/versions}: the manifest and its whole history removed (admin). */
     public void purge(Exchange exchange) {
-        String projectId = projectId(exchange);
-        ManifestAccess.requireAdmin(caller(exchange), "purging a manifest's history");
-        if (manifests.current(projectId).isPresent()) {
-            throw new BadRequestException("manifest " + projectId + " is current: delete it before purging its history");
+        measured("purge", () -> {
+            String projectId = projectId(exchange);
+            ManifestAccess.requireAdmin(caller(exchange), "purging a manifest's history");
+            if (manifests.current(projectId).isPresent()) {
+                throw new BadRequestException("manifest " + projectId + " is current: delete it before purging its history");
+            }
+            if (!manifests.purge(projectId)) {
+                throw new NotFoundException("Manifest not found: " + projectId);
+            }
+            ObjectNode answer = json.createObjectNode();
+            answer.put("message", "Manifest history purged: " + projectId);
+            respond(exchange, 200, answer);
+        });
+    }
+
+    /** Runs a call and counts it by operation and result; the error policy answers what it throws. */
+    private void measured(String operation, Runnable call) {
+        try {
+            call.run();
+            metrics.manifestOperation(operation, "ok");
+        } catch (RuntimeException e) {
+            metrics.manifestOperation(operation, result(e));
+            throw e;
         }
-        if (!manifests.purge(projectId)) {
-            throw new NotFoundException("Manifest not found: " + projectId);
+    }
+
+    private static String result(RuntimeException e) {
+        if (e instanceof VersionConflictException conflict) {
+            if (conflict.current() == 0) {
+                return "not_found";
+            }
+            return conflict.precondition().kind() == Precondition.Kind.ABSENT ? "conflict" : "stale";
         }
-        ObjectNode answer = json.createObjectNode();
-        answer.put("message", "Manifest history purged: " + projectId);
-        respond(exchange, 200, answer);
+        if (e instanceof InvalidManifestException || e instanceof BadRequestException || e instanceof IllegalArgumentException) {
+            return "invalid";
+        }
+        if (e instanceof NotFoundException) {
+            return "not_found";
+        }
+        if (e instanceof ForbiddenException) {
+            return "forbidden";
+        }
+        return e instanceof UnresolvedPlaceholdersException ? "unresolved" : "error";
     }
 
     private ManifestVersion current(Exchange exchange) {
