@@ -11,11 +11,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -157,5 +157,48 @@ class ManifestCliTest {
         assertThat(refused.err()).startsWith("error: ").contains("/modules/0/module_type");
         JsonNode current = AppHarness.JSON.readTree(remote("pull", PROJECT).out());
         assertThat(current.at("/modules/2/config/max_tokens").asInt()).isEqualTo(4096);
+    }
+
+    @Test
+    void anUnchangedFileIsNotPushedForceOverridesAndRefusalsHaveTheirExitCodes() throws IOException {
+        String project = PROJECT + "-exits";
+        Path file = Files.writeString(dir.resolve(project + ".json"), """
+                {"project_id": "%s", "project_name": "Exits",
+                 "modules": [{"module_type": "inference_endpoint", "name": "%<s-chat-inference_endpoint", "version": "1.0.0",
+                              "config": {"model_name": "m", "max_tokens": 1024}}]}
+                """.formatted(project));
+        assertThat(remote("push", file.toString()).exitCode()).isZero();
+        Run again = remote("push", file.toString());
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(again.outLines()).containsExactly(project + ": unchanged, still version 1");
+
+        Path pulled = dir.resolve("exits-pulled.json");
+        assertThat(remote("pull", project, "--out", pulled.toString()).exitCode()).isZero();
+        setMaxTokens(file, 0, 2048);
+        assertThat(remote("push", file.toString()).exitCode()).isZero();
+        setMaxTokens(pulled, 0, 4096);
+        assertThat(remote("push", pulled.toString()).exitCode()).isEqualTo(1);
+        Run forced = remote("push", pulled.toString(), "--force");
+        assertThat(forced.exitCode()).as(forced.err()).isZero();
+        assertThat(forced.outLines().get(0)).isEqualTo("pushed " + project + ": version 3");
+
+        Run unknown = remote("pull", "nobody-has-this-id");
+        assertThat(unknown.exitCode()).isEqualTo(1);
+        assertThat(unknown.err()).startsWith("error: Manifest not found: nobody-has-this-id (HTTP 404");
+
+        Run wrongToken = cli("history", project, "--server", server, "--token", "wrong-token-xyz");
+        assertThat(wrongToken.exitCode()).isEqualTo(1);
+        assertThat(wrongToken.err()).contains("(HTTP 401").doesNotContain("wrong-token-xyz");
+
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        Run unreachable = cli("history", project, "--server", "http://127.0.0.1:" + closedPort, "--token", token);
+        assertThat(unreachable.exitCode()).isEqualTo(2);
+        assertThat(unreachable.err()).startsWith("cannot reach http://127.0.0.1:" + closedPort);
+        Run badUrl = cli("history", project, "--server", "localhost:8080", "--token", token);
+        assertThat(badUrl.exitCode()).isEqualTo(2);
+        assertThat(badUrl.err()).contains("--server must be an http(s) URL");
     }
 }

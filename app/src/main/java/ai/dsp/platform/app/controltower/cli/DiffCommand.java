@@ -4,16 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /**
  * {@code manifest diff A B}, or {@code manifest diff A [--server URL]}: what changes from A to B,
@@ -22,16 +19,10 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "diff", description = {"Compare two manifest files, or a file with the server's current version of its project.",
         "Lines: `~ /path: old -> new`, `+ /path: value`, `- /path`; created_at and updated_at are ignored."})
-final class DiffCommand implements Callable<Integer> {
+final class DiffCommand extends ServerCommand {
 
-    @ParentCommand
-    ManifestCommand parent;
     @Spec
     CommandSpec spec;
-    @Mixin
-    HelpOption help;
-    @Mixin
-    ServerOptions server;
 
     @Parameters(index = "0", paramLabel = "A", description = "A manifest file.")
     Path first;

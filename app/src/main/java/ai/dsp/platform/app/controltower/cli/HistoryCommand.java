@@ -2,27 +2,18 @@ package ai.dsp.platform.app.controltower.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /** {@code manifest history ID}: every version of a project as a table, oldest first. */
 @Command(name = "history", description = "List the versions of a project's manifest.")
-final class HistoryCommand implements Callable<Integer> {
+final class HistoryCommand extends ServerCommand {
 
     private static final List<String> COLUMNS = List.of("version", "change", "author", "created_at", "summary");
     private static final List<String> HEADINGS = List.of("VERSION", "CHANGE", "AUTHOR", "TIME", "SUMMARY");
 
-    @ParentCommand
-    ManifestCommand parent;
-    @Mixin
-    HelpOption help;
-    @Mixin
-    ServerOptions server;
 
     @Parameters(index = "0", paramLabel = "ID", description = "The project id.")
     String projectId;

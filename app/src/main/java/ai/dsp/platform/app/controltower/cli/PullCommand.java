@@ -1,13 +1,10 @@
 package ai.dsp.platform.app.controltower.cli;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 /**
  * {@code manifest pull ID [--out FILE]}: the project's current version, as stored (placeholders
@@ -15,14 +12,8 @@ import java.util.concurrent.Callable;
  * in between.
  */
 @Command(name = "pull", description = "Fetch a project's current manifest.")
-final class PullCommand implements Callable<Integer> {
+final class PullCommand extends ServerCommand {
 
-    @ParentCommand
-    ManifestCommand parent;
-    @Mixin
-    HelpOption help;
-    @Mixin
-    ServerOptions server;
 
     @Parameters(index = "0", paramLabel = "ID", description = "The project id.")
     String projectId;

@@ -3,14 +3,11 @@ package ai.dsp.platform.app.controltower.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 import java.nio.file.Path;
 import java.util.OptionalInt;
-import java.util.concurrent.Callable;
 
 /**
  * {@code manifest push FILE}: creates the project ({@code POST /manifests}) or writes its next
@@ -21,14 +18,8 @@ import java.util.concurrent.Callable;
  * 412. {@code --force} writes anyway. A file equal to the current version is not written again.
  */
 @Command(name = "push", description = "Publish a manifest file as the next version of its project.")
-final class PushCommand implements Callable<Integer> {
+final class PushCommand extends ServerCommand {
 
-    @ParentCommand
-    ManifestCommand parent;
-    @Mixin
-    HelpOption help;
-    @Mixin
-    ServerOptions server;
 
     @Parameters(index = "0", paramLabel = "FILE", description = "The manifest file.")
     Path file;

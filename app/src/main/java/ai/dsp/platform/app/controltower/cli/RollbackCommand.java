@@ -2,22 +2,13 @@ package ai.dsp.platform.app.controltower.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
-import java.util.concurrent.Callable;
 
 /** {@code manifest rollback ID VERSION}: the content of an earlier version becomes the next version. */
 @Command(name = "rollback", description = "Make an earlier version of a project's manifest the current one (as a new version).")
-final class RollbackCommand implements Callable<Integer> {
+final class RollbackCommand extends ServerCommand {
 
-    @ParentCommand
-    ManifestCommand parent;
-    @Mixin
-    HelpOption help;
-    @Mixin
-    ServerOptions server;
 
     @Parameters(index = "0", paramLabel = "ID", description = "The project id.")
     String projectId;
