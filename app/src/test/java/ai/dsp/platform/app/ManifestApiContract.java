@@ -18,6 +18,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -165,6 +168,30 @@ abstract class ManifestApiContract {
         JsonNode current = app.get("/manifests/versioned").body();
         assertThat(current.has("description")).isFalse();
         assertThat(app.get("/manifests/versioned/versions").body().at("/versions/3/change").asText()).isEqualTo("rolled_back");
+    }
+
+    @Test
+    void ofConcurrentWritesExpectingTheSameVersionExactlyOneWins() throws Exception {
+        assertThat(app.send("POST", "/manifests", body(manifest("raced")), Map.of()).status()).isEqualTo(201);
+        int writers = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            List<Future<Integer>> statuses = new ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                ObjectNode next = manifest("raced");
+                next.put("description", "writer " + i);
+                statuses.add(pool.submit(() -> app.send("PUT", "/manifests/raced", body(next), Map.of("If-Match", "\"1\"")).status()));
+            }
+            List<Integer> answers = new ArrayList<>();
+            for (Future<Integer> status : statuses) {
+                answers.add(status.get(30, TimeUnit.SECONDS));
+            }
+            assertThat(answers).filteredOn(status -> status == 200).hasSize(1);
+            assertThat(answers).filteredOn(status -> status == 412).hasSize(writers - 1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(app.get("/manifests/raced/versions").body().path("count").asInt()).isEqualTo(2);
     }
 
     @Test
