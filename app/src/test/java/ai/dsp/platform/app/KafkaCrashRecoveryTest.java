@@ -103,6 +103,8 @@ class KafkaCrashRecoveryTest {
         return List.of(
                 "--spring.profiles.active=production",
                 "--dsp.redis.enabled=false",
+                // about Kafka: the manifests stay in files
+                "--dsp.control-tower.store.type=file",
                 "--dsp.elasticsearch.urls=" + elasticsearch.url(),
                 "--dsp.elasticsearch.index-prefix=" + RUN,
                 "--dsp.kafka.brokers=" + kafka.bootstrapServers(),

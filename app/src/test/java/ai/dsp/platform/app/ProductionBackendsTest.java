@@ -1,5 +1,6 @@
 package ai.dsp.platform.app;
 
+import ai.dsp.platform.controltower.testing.PostgresServer;
 import ai.dsp.platform.document.DocumentRegistry;
 import ai.dsp.platform.store.StoreUnavailableException;
 import ai.dsp.platform.testing.ElasticsearchServer;
@@ -29,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The production profile against real servers: Kafka (KRaft) and Elasticsearch 8.19 started by
+ * The production profile against real servers: Kafka (KRaft), Elasticsearch 8.19 and PostgreSQL started by
  * the test harness, the machine's Redis. Documents published to Kafka become answerable from
  * Elasticsearch and are announced on Kafka and Redis; the faults the issue names are provoked
  * for real (poison record, a chunk Elasticsearch rejects, Elasticsearch stopped mid-ingestion).
@@ -49,6 +50,7 @@ class ProductionBackendsTest {
 
     private static ElasticsearchServer elasticsearch;
     private static KafkaBroker kafka;
+    private static PostgresServer postgres;
     private static AppHarness app;
     private static KafkaTestClient kafkaClient;
     private static RedisClient redis;
@@ -58,6 +60,7 @@ class ProductionBackendsTest {
     @BeforeAll
     static void startPlatform() {
         elasticsearch = ElasticsearchServer.shared();
+        postgres = PostgresServer.start();
         kafka = KafkaBroker.shared();
         kafka.createTopic(DOCUMENTS, 3);
         kafka.createTopic(DEAD_LETTERS, 1);
@@ -87,7 +90,9 @@ class ProductionBackendsTest {
                 "--dsp.redis.events-channel=" + CHANNEL,
                 "--dsp.cache.key-prefix=" + RUN,
                 "--dsp.metrics.probe-interval=1s",
-                "--dsp.audit.kafka-topic=" + AUDIT);
+                "--dsp.audit.kafka-topic=" + AUDIT,
+                "--dsp.control-tower.store.postgres.url=" + postgres.createDatabase(),
+                "--dsp.control-tower.store.postgres.username=postgres");
         kafkaClient = new KafkaTestClient(kafka.bootstrapServers());
     }
 
@@ -108,6 +113,9 @@ class ProductionBackendsTest {
                 }
             }
             redis.shutdown();
+        }
+        if (postgres != null) {
+            postgres.close();
         }
     }
 
@@ -228,6 +236,24 @@ class ProductionBackendsTest {
         assertThat(app.postJson("/api/v1/retrieve", Map.of("query", "index was down", "collection", "kb")).body()
                 .path("results").get(0).path("document_id").asText()).isEqualTo("during-outage");
         assertThat(consume(DEAD_LETTERS, 2)).noneMatch(r -> new String(r.value(), StandardCharsets.UTF_8).contains("during-outage"));
+    }
+
+    @Test
+    @Order(5)
+    void manifestsLiveInPostgresqlAndTheirChangesAreAnnouncedOnKafkaAndRedis() {
+        String manifest = """
+                {"manifest": {"project_id": "%1$s-prod", "project_name": "Production check",
+                  "modules": [{"module_type": "monitoring", "name": "%1$s-prod-obs-monitoring", "version": "1", "config": {}}]}}
+                """.formatted(RUN);
+        assertThat(app.send("POST", "/manifests", manifest, Map.of()).status()).isEqualTo(201);
+        assertThat(app.get("/manifests/" + RUN + "-prod").header("ETag")).isEqualTo("\"1\"");
+
+        assertThat(consume(EVENTS, 1)).filteredOn(record -> (RUN + "-prod").equals(record.key())).singleElement().satisfies(record -> {
+            JsonNode event = json(record.value());
+            assertThat(event.path("type").asText()).isEqualTo("manifest.created");
+            assertThat(event.path("version").asInt()).isEqualTo(1);
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> redisEvents.stream().anyMatch(e -> e.contains("manifest.created")));
     }
 
     private static void publish(String key, Map<String, Object> document) {
