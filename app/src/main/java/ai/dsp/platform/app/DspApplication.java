@@ -3,6 +3,7 @@ package ai.dsp.platform.app;
 import ai.dsp.platform.app.audit.AuditCommand;
 import ai.dsp.platform.app.eval.BenchCommand;
 import ai.dsp.platform.app.eval.EvalCommand;
+import ai.dsp.platform.app.eval.PolicyBenchCommand;
 import ai.dsp.platform.app.eval.SecurityBenchCommand;
 import ai.dsp.platform.app.eval.TokenBenchCommand;
 import ai.dsp.platform.app.security.KeysCommand;
@@ -19,7 +20,7 @@ import java.util.List;
 @ConfigurationPropertiesScan("ai.dsp.platform")
 public class DspApplication {
 
-    /** Starts the platform, or runs one of its commands: {@code eval ...}, {@code bench ...}, {@code audit verify FILE}, {@code keys rotate}. */
+    /** Starts the platform, or runs one of its commands: {@code eval ...}, {@code bench ...}, {@code bench-policy ...}, {@code audit verify FILE}, {@code keys rotate}. */
     public static void main(String[] args) {
         if (args.length > 0 && EvalCommand.NAME.equals(args[0])) {
             System.exit(EvalCommand.run(List.of(args).subList(1, args.length)));
@@ -29,6 +30,9 @@ public class DspApplication {
         }
         if (args.length > 0 && TokenBenchCommand.NAME.equals(args[0])) {
             System.exit(TokenBenchCommand.run(List.of(args).subList(1, args.length)));
+        }
+        if (args.length > 0 && PolicyBenchCommand.NAME.equals(args[0])) {
+            System.exit(PolicyBenchCommand.run(List.of(args).subList(1, args.length)));
         }
         if (args.length > 0 && SecurityBenchCommand.NAME.equals(args[0])) {
             System.exit(SecurityBenchCommand.run(List.of(args).subList(1, args.length)));

@@ -9,6 +9,8 @@ import ai.dsp.platform.auth.InvalidTokenException;
 import ai.dsp.platform.auth.TooManyAttemptsException;
 import ai.dsp.platform.auth.apikey.ClaimUnavailableException;
 import ai.dsp.platform.auth.apikey.UnknownApiKeyException;
+import ai.dsp.platform.controltower.policy.PolicyExistsException;
+import ai.dsp.platform.controltower.policy.PolicyNotFoundException;
 import ai.dsp.platform.document.DocumentRejectedException;
 import ai.dsp.platform.ingest.IngestJob;
 import ai.dsp.platform.store.StoreUnavailableException;
@@ -72,9 +74,12 @@ public class ErrorPolicy extends RouteConfigurationBuilder {
         deadLetterKafkaRecord(policy.onException(BadRequestException.class, JsonProcessingException.class, IllegalArgumentException.class)
                 .handled(true).logExhausted(false)
                 .bean(responses, "badRequest"));
-        policy.onException(NotFoundException.class, UnknownApiKeyException.class)
+        policy.onException(NotFoundException.class, UnknownApiKeyException.class, PolicyNotFoundException.class)
                 .handled(true).logExhausted(false)
                 .bean(responses, "notFound");
+        policy.onException(ConflictException.class, PolicyExistsException.class)
+                .handled(true).logExhausted(false)
+                .bean(responses, "conflict");
         policy.onException(ClaimUnavailableException.class)
                 .handled(true).logExhausted(false)
                 .bean(responses, "claimUnavailable");

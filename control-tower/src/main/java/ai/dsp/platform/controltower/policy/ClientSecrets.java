@@ -3,17 +3,13 @@ package ai.dsp.platform.controltower.policy;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.HexFormat;
 
 /**
- * The seed's client secrets: {@code sha256(secret + salt)} as lower-case hex, salt a random hex
- * string. Kept for compatibility with its policy files and clients; the comparison is in constant
+ * The seed's client secrets: {@code sha256(secret + salt)} as lower-case hex. Kept for compatibility with its policy files and clients; the comparison is in constant
  * time. (A fast hash suits long random secrets, which clients are given, not passwords.)
  */
 public final class ClientSecrets {
-
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private ClientSecrets() {
     }
@@ -26,13 +22,6 @@ public final class ClientSecrets {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }
-    }
-
-    /** A new salt as the seed made them: 16 random bytes in hex. */
-    public static String newSalt() {
-        byte[] salt = new byte[16];
-        RANDOM.nextBytes(salt);
-        return HexFormat.of().formatHex(salt);
     }
 
     /** Whether {@code secret} is the one {@code hash} was made from with {@code salt}; in constant time for hashes of one length. */

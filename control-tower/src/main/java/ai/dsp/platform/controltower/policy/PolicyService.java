@@ -62,10 +62,6 @@ public final class PolicyService {
         this.refreshNanos = refresh.toNanos();
     }
 
-    public PolicyStore store() {
-        return store;
-    }
-
     /** Every policy file, valid or not, by client id. */
     public List<Listed> list() {
         List<Listed> listed = new ArrayList<>();

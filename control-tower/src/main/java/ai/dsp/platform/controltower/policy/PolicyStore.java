@@ -44,10 +44,6 @@ public final class PolicyStore {
         this.dir = dir.normalize();
     }
 
-    public Path dir() {
-        return dir;
-    }
-
     /** The client ids of the policy files, sorted; files with other names are not policies. */
     public List<String> ids() {
         TreeSet<String> ids = new TreeSet<>();

@@ -8,6 +8,8 @@ import ai.dsp.platform.controltower.policy.RegoSyntax.Token;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -15,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import static ai.dsp.platform.controltower.policy.RegoSyntax.normal;
 import static ai.dsp.platform.controltower.policy.RegoSyntax.text;
@@ -116,10 +119,12 @@ public final class RegoImporter {
 
     /** One import: what the file holds, and what has been taken from it so far. */
     private static final class Run {
+        /** A constant whose value is null: there, unlike an absent one. */
+        private static final Object NULL = new Object();
         private final List<Statement> statements;
         private final String clientId;
         private final Map<String, List<Statement>> rules = new LinkedHashMap<>();
-        private final Set<Statement> handled = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        private final Set<Statement> handled = Collections.newSetFromMap(new IdentityHashMap<>());
         private final List<NotImported> notImported = new ArrayList<>();
         private final List<String> notes = new ArrayList<>();
         private final List<PolicyCondition> conditions = new ArrayList<>();
@@ -278,8 +283,6 @@ public final class RegoImporter {
                 return null;
             }
         }
-
-        private static final Object NULL = new Object();
 
         private Object typed(String name, Class<?> type, String expected) {
             Object value = constant(name, null);
@@ -657,7 +660,7 @@ public final class RegoImporter {
                 }
                 notImported.add(new NotImported(statement.name(), statement.line(), reason));
             }
-            notImported.sort(java.util.Comparator.comparingInt(NotImported::line));
+            notImported.sort(Comparator.comparingInt(NotImported::line));
         }
 
         /**
@@ -780,7 +783,7 @@ public final class RegoImporter {
                 }
                 // && binds tighter than ||: the parentheses are for the reader
                 return "(" + kept.stream().map(part -> part.contains(" && ") ? "(" + part + ")" : part)
-                        .collect(java.util.stream.Collectors.joining(" || ")) + ")";
+                        .collect(Collectors.joining(" || ")) + ")";
             }
         }
     }
@@ -829,6 +832,6 @@ public final class RegoImporter {
         for (String expression : rego) {
             normals.add(expression == null ? null : normal(expression));
         }
-        return java.util.Collections.unmodifiableList(normals);
+        return Collections.unmodifiableList(normals);
     }
 }
