@@ -4,6 +4,7 @@ import ai.dsp.platform.app.audit.AuditCommand;
 import ai.dsp.platform.app.controltower.cli.ManifestCommand;
 import ai.dsp.platform.app.eval.BenchCommand;
 import ai.dsp.platform.app.eval.EvalCommand;
+import ai.dsp.platform.app.eval.PolicyBenchCommand;
 import ai.dsp.platform.app.eval.SecurityBenchCommand;
 import ai.dsp.platform.app.eval.TokenBenchCommand;
 import ai.dsp.platform.app.security.KeysCommand;
@@ -22,7 +23,7 @@ public class DspApplication {
 
     /**
      * Starts the platform, or runs one of its commands: {@code eval ...}, {@code bench ...},
-     * {@code audit verify FILE}, {@code keys rotate}, {@code manifest ...}.
+     * {@code bench-policy ...}, {@code audit verify FILE}, {@code keys rotate}, {@code manifest ...}.
      */
     public static void main(String[] args) {
         if (args.length > 0 && EvalCommand.NAME.equals(args[0])) {
@@ -33,6 +34,9 @@ public class DspApplication {
         }
         if (args.length > 0 && TokenBenchCommand.NAME.equals(args[0])) {
             System.exit(TokenBenchCommand.run(List.of(args).subList(1, args.length)));
+        }
+        if (args.length > 0 && PolicyBenchCommand.NAME.equals(args[0])) {
+            System.exit(PolicyBenchCommand.run(List.of(args).subList(1, args.length)));
         }
         if (args.length > 0 && SecurityBenchCommand.NAME.equals(args[0])) {
             System.exit(SecurityBenchCommand.run(List.of(args).subList(1, args.length)));

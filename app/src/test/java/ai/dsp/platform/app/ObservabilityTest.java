@@ -1,5 +1,6 @@
 package ai.dsp.platform.app;
 
+import ai.dsp.platform.controltower.policy.PolicyMetrics;
 import ai.dsp.platform.metrics.PlatformMetrics;
 import ai.dsp.platform.testing.PrometheusServer;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -147,9 +148,12 @@ class ObservabilityTest {
             rows.add(row.group(1));
         }
         List<String> meters = new ArrayList<>();
-        for (Field field : PlatformMetrics.class.getFields()) {
-            if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
-                meters.add(((String) field.get(null)).replace('.', '_'));
+        // the platform's meters, and the Control Tower's, which its module names itself
+        for (Class<?> names : List.of(PlatformMetrics.class, PolicyMetrics.class)) {
+            for (Field field : names.getFields()) {
+                if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
+                    meters.add(((String) field.get(null)).replace('.', '_'));
+                }
             }
         }
 

@@ -7,6 +7,7 @@ import ai.dsp.platform.controltower.manifest.ManifestValidator;
 import ai.dsp.platform.controltower.manifest.ModuleSchemas;
 import ai.dsp.platform.controltower.manifest.ModuleTypes;
 import ai.dsp.platform.controltower.manifest.Placeholders;
+import ai.dsp.platform.controltower.policy.PolicyService;
 import ai.dsp.platform.controltower.store.FileManifestStore;
 import ai.dsp.platform.controltower.store.JdbcManifestStore;
 import ai.dsp.platform.controltower.store.ManifestStore;
@@ -87,7 +88,7 @@ public class ControlTowerConfiguration {
     }
 
     @Bean
-    ControlTowerClients controlTowerClients(ControlTowerProperties properties) {
-        return new ControlTowerClients(properties.superuserSecretHash(), properties.superuserSalt(), (clientId, secret) -> false);
+    ControlTowerClients controlTowerClients(ControlTowerProperties properties, PolicyService policies) {
+        return new ControlTowerClients(properties.superuserSecretHash(), properties.superuserSalt(), policies::verifyClient);
     }
 }

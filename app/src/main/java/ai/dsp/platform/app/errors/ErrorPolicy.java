@@ -12,6 +12,8 @@ import ai.dsp.platform.auth.apikey.UnknownApiKeyException;
 import ai.dsp.platform.controltower.manifest.InvalidManifestException;
 import ai.dsp.platform.controltower.manifest.UnresolvedPlaceholdersException;
 import ai.dsp.platform.controltower.store.VersionConflictException;
+import ai.dsp.platform.controltower.policy.PolicyExistsException;
+import ai.dsp.platform.controltower.policy.PolicyNotFoundException;
 import ai.dsp.platform.document.DocumentRejectedException;
 import ai.dsp.platform.ingest.IngestJob;
 import ai.dsp.platform.store.StoreUnavailableException;
@@ -75,7 +77,7 @@ public class ErrorPolicy extends RouteConfigurationBuilder {
         deadLetterKafkaRecord(policy.onException(BadRequestException.class, JsonProcessingException.class, IllegalArgumentException.class)
                 .handled(true).logExhausted(false)
                 .bean(responses, "badRequest"));
-        policy.onException(NotFoundException.class, UnknownApiKeyException.class)
+        policy.onException(NotFoundException.class, UnknownApiKeyException.class, PolicyNotFoundException.class)
                 .handled(true).logExhausted(false)
                 .bean(responses, "notFound");
         policy.onException(InvalidManifestException.class)
@@ -87,6 +89,9 @@ public class ErrorPolicy extends RouteConfigurationBuilder {
         policy.onException(VersionConflictException.class)
                 .handled(true).logExhausted(false)
                 .bean(responses, "versionConflict");
+        policy.onException(PolicyExistsException.class)
+                .handled(true).logExhausted(false)
+                .bean(responses, "conflict");
         policy.onException(ClaimUnavailableException.class)
                 .handled(true).logExhausted(false)
                 .bean(responses, "claimUnavailable");

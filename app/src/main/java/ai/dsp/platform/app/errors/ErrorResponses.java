@@ -77,6 +77,11 @@ public class ErrorResponses {
         respond(exchange, 404, "not_found", caught(exchange).getMessage());
     }
 
+    /** The thing to create exists already: 409, as the seed answered. */
+    public void conflict(Exchange exchange) {
+        respond(exchange, 409, "conflict", caught(exchange).getMessage());
+    }
+
     /** A document that cannot be ingested: recorded as failed, never retried. */
     public void rejected(Exchange exchange) {
         Throwable cause = caught(exchange);

@@ -1,9 +1,8 @@
 package ai.dsp.platform.app.security;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import ai.dsp.platform.controltower.policy.ClientSecrets;
+
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -21,36 +20,27 @@ public final class ControlTowerClients {
         boolean verify(String clientId, String secret);
     }
 
-    private final byte[] superuserHash;
+    public static final String SUPERUSER = "superuser";
+    public static final String CLIENT_PREFIX = "client:";
+
+    private final String superuserHash;
     private final String superuserSalt;
     private final ClientVerifier clients;
 
     public ControlTowerClients(String superuserHashHex, String superuserSalt, ClientVerifier clients) {
-        this.superuserHash = superuserHashHex == null || superuserHashHex.isBlank() ? null : HexFormat.of().parseHex(superuserHashHex.strip().toLowerCase());
+        this.superuserHash = superuserHashHex == null || superuserHashHex.isBlank() ? null : superuserHashHex.strip().toLowerCase(Locale.ROOT);
         this.superuserSalt = superuserSalt == null ? "" : superuserSalt;
         this.clients = clients;
     }
 
     /** Who the credentials prove: the superuser, the client, or nobody. */
     public Optional<String> authenticate(String clientId, String secret) {
-        if (superuserHash != null && MessageDigest.isEqual(sha256(secret + superuserSalt), superuserHash)) {
+        if (superuserHash != null && ClientSecrets.matches(secret, superuserSalt, superuserHash)) {
             return Optional.of(SUPERUSER);
         }
         if (clientId != null && !clientId.isBlank() && clients.verify(clientId, secret)) {
             return Optional.of(CLIENT_PREFIX + clientId);
         }
         return Optional.empty();
-    }
-
-    public static final String SUPERUSER = "superuser";
-    public static final String CLIENT_PREFIX = "client:";
-
-    /** {@code sha256(text)}, the seed's hash of a secret and its salt. */
-    public static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
     }
 }
