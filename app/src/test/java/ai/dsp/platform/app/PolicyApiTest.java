@@ -1,5 +1,6 @@
 package ai.dsp.platform.app;
 
+import ai.dsp.platform.app.controltower.cli.ManifestCommand;
 import ai.dsp.platform.controltower.policy.PolicyService;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
@@ -7,7 +8,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.time.Duration;
+import java.nio.charset.StandardCharsets;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The Control Tower's policy calls against the running app, with the seed's bodies: a seed Rego
@@ -35,7 +41,8 @@ class PolicyApiTest {
     @BeforeAll
     static void start() throws IOException {
         rego = Files.readString(SEED.resolve("customer_complaint_summary.rego"));
-        app = AppHarness.start(dir.resolve("data"), dir.resolve("inbox"), "--dsp.control-tower.policies-dir=" + dir.resolve("policies"));
+        // AppHarness keeps the policies in dir/policies
+        app = AppHarness.start(dir.resolve("data"), dir.resolve("inbox"));
         reader = app.as(app.login(AppHarness.READER, AppHarness.READER_PASSWORD));
     }
 
@@ -158,6 +165,30 @@ class PolicyApiTest {
         assertError(anonymous.send("GET", "/policies/other_client", null, credentials), 403, "forbidden");
         assertThat(anonymous.send("GET", "/policies/headers_client", null, credentials).status()).isEqualTo(200);
         assertError(anonymous.send("DELETE", "/policies/delete/headers_client", null, credentials), 403, "forbidden");
+    }
+
+    @Test
+    void theCliImportsASeedRegoFileThatTheRunningPlatformThenEvaluates() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exitCode = ManifestCommand.run(List.of("policy", "import", SEED.resolve("customer_complaint_summary.rego").toString(),
+                        "--client-id", "cli_imported", "--out", dir.resolve("policies").toString()),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(exitCode).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8).lines())
+                .contains("imported " + SEED.resolve("customer_complaint_summary.rego") + " as " + dir.resolve("policies").resolve("cli_imported.yaml"))
+                .anySatisfy(line -> assertThat(line).startsWith("not imported: valid_train (line 148)"));
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            AppHarness.Reply allowed = evaluate(app, "cli_imported", request("user123", "deploy", "claude-2"));
+            assertThat(allowed.status()).isEqualTo(200);
+            assertThat(allowed.body().get("allow").asBoolean()).isTrue();
+        });
+        assertThat(evaluate(app, "cli_imported", request("user456", "deploy", "gpt-5")).body().get("allow").asBoolean()).isFalse();
+
+        int notRego = ManifestCommand.run(List.of("policy", "import", SEED.resolve("..").resolve("logback-test.xml").toString(),
+                "--client-id", "not_rego", "--out", dir.resolve("policies").toString()), new PrintStream(out), new PrintStream(err));
+        assertThat(notRego).isEqualTo(1);
     }
 
     @Test

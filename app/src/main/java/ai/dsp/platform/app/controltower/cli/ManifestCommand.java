@@ -25,7 +25,7 @@ import java.util.Map;
 @Command(name = ManifestCommand.NAME, synopsisSubcommandLabel = "COMMAND",
         description = "Create, check and publish project manifests.",
         subcommands = {TemplatesCommand.class, NewCommand.class, ValidateCommand.class, DiffCommand.class,
-                PushCommand.class, PullCommand.class, HistoryCommand.class, RollbackCommand.class})
+                PushCommand.class, PullCommand.class, HistoryCommand.class, RollbackCommand.class, PolicyCommand.class})
 public final class ManifestCommand implements Runnable {
 
     public static final String NAME = "manifest";
