@@ -91,7 +91,8 @@ abstract class ManifestApiContract {
                          "config": {"secret_key": "${environments.${environment}.secrets.jwt_secret}", "algorithm": "HS256"}},
                         {"module_type": "inference_endpoint", "name": "%1$s-chat-inference_endpoint", "version": "1.0.0",
                          "dependencies": ["%1$s-auth-jwt_config"], "monitoring_tag": "kept",
-                         "config": {"endpoint_url": "${environments.development.urls.llm}", "model_name": "m", "api_key": "sk-literal-key"}}
+                         "config": {"endpoint_url": "${environments.development.urls.llm}", "model_name": "m", "api_key": "sk-literal-key",
+                                    "temperature": 0.70}}
                       ],
                       "x_custom": {"kept": true}
                     }""".formatted(projectId));
@@ -108,7 +109,8 @@ abstract class ManifestApiContract {
     void aManifestComesBackAsWrittenWithServerTimestampsAndAnETag() {
         ObjectNode written = manifest("roundtrip");
         written.put("created_at", "1999-01-01T00:00:00Z");
-        AppHarness.Reply created = app.send("POST", "/manifests", body(written), Map.of());
+        // as a client's text has it: 0.70, which a binary double would print as 0.7
+        AppHarness.Reply created = app.send("POST", "/manifests", body(written).replace("\"temperature\":0.7", "\"temperature\":0.70"), Map.of());
         assertThat(created.status()).as(created.body().toString()).isEqualTo(201);
         assertThat(created.body().path("manifest_id").asText()).isEqualTo("roundtrip");
         assertThat(created.body().path("version").asInt()).isEqualTo(1);
@@ -127,6 +129,8 @@ abstract class ManifestApiContract {
         assertThat(names(served)).isEqualTo(names(written));
         assertThat(served.at("/modules/1/monitoring_tag").asText()).isEqualTo("kept");
         assertThat(served.at("/modules/0/config").has("expiration_minutes")).isFalse();
+        // decimals as written, not as a binary double prints them
+        assertThat(app.getText("/manifests/roundtrip").body()).contains("\"temperature\":0.70");
 
         AppHarness.Reply list = app.get("/manifests");
         JsonNode row = stream(list.body().path("manifests")).filter(m -> m.path("project_id").asText().equals("roundtrip")).findFirst().orElseThrow();

@@ -9,13 +9,10 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import ai.dsp.platform.controltower.store.StoredJson;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -47,14 +44,6 @@ public final class ManifestJson {
             }
         }
     }
-
-    private static final ObjectWriter WRITER = new ObjectMapper().writer(new DefaultPrettyPrinter()
-            .withSeparators(Separators.createDefaultInstance()
-                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
-                    .withObjectEmptySeparator("")
-                    .withArrayEmptySeparator(""))
-            .withObjectIndenter(new DefaultIndenter("  ", "\n"))
-            .withArrayIndenter(new DefaultIndenter("  ", "\n")));
 
     private final Limits limits;
     private final ObjectMapper reader;
@@ -105,13 +94,9 @@ public final class ManifestJson {
         return parse(bytes);
     }
 
-    /** The bytes to store (UTF-8, a newline at the end). */
+    /** The bytes to store (UTF-8, a newline at the end), laid out as the stores lay out their files. */
     public static byte[] write(ObjectNode manifest) {
-        try {
-            return (WRITER.writeValueAsString(manifest) + "\n").getBytes(StandardCharsets.UTF_8);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a JSON tree that cannot be written", e);
-        }
+        return StoredJson.pretty(manifest).getBytes(StandardCharsets.UTF_8);
     }
 
     private static ObjectNode object(JsonNode node) {

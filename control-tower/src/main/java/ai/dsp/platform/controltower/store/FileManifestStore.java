@@ -169,7 +169,7 @@ public final class FileManifestStore implements ManifestStore {
             Map<String, String> replaced = removeFilesHolding(projectId, newest, false);
             Path target = manifestsDir.resolve(file);
             String previous = Files.exists(target) ? Files.readString(target) : null;
-            AtomicFiles.write(target, ManifestJson.pretty(written));
+            AtomicFiles.write(target, StoredJson.pretty(written));
             try {
                 versions.write(new Stored(next, file));
             } catch (IOException e) {
@@ -340,7 +340,7 @@ public final class FileManifestStore implements ManifestStore {
         FileState chosen = chosenFile(projectId, files);
         boolean live = newest.map(Stored::live).orElse(false);
         if (chosen != null) {
-            if (live && ManifestJson.compact(newest.get().version().document()).equals(ManifestJson.compact(chosen.document()))) {
+            if (live && StoredJson.compact(newest.get().version().document()).equals(StoredJson.compact(chosen.document()))) {
                 return null;
             }
             return new Stored(new ManifestVersion(projectId, nextNumber(newest),
@@ -435,7 +435,7 @@ public final class FileManifestStore implements ManifestStore {
     private FileState parse(String name, String text) {
         ObjectNode document;
         try {
-            document = ManifestJson.parseObject(text);
+            document = StoredJson.parseObject(text);
         } catch (JsonProcessingException e) {
             return FileState.broken(name, syntaxProblem(e));
         }
@@ -464,7 +464,7 @@ public final class FileManifestStore implements ManifestStore {
 
     /** Where the syntax breaks, never the text there: a broken line may hold a secret. */
     private static String syntaxProblem(JsonProcessingException e) {
-        if (e instanceof ManifestJson.NotAnObjectException) {
+        if (e instanceof StoredJson.NotAnObjectException) {
             return "not a JSON object";
         }
         JsonLocation location = e.getLocation();
@@ -608,7 +608,7 @@ public final class FileManifestStore implements ManifestStore {
     /** The project a file's text stands for (its project_id, else its name), or null when it is not a JSON object. */
     private static String projectIdIn(String fileName, String text) {
         try {
-            return projectIdIn(fileName, ManifestJson.parseObject(text));
+            return projectIdIn(fileName, StoredJson.parseObject(text));
         } catch (JsonProcessingException e) {
             return null;
         }

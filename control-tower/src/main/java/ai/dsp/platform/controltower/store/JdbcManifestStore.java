@@ -104,7 +104,7 @@ public final class JdbcManifestStore implements ManifestStore {
     @Override
     public ManifestVersion write(String projectId, ObjectNode document, Precondition precondition, VersionInfo info) {
         StoreArguments.projectId(projectId);
-        String source = ManifestJson.compact(StoreArguments.document(projectId, document));
+        String source = StoredJson.compact(StoreArguments.document(projectId, document));
         StoreArguments.writeInfo(info);
         return insertNext(projectId, precondition, info, source, false);
     }
@@ -236,7 +236,7 @@ public final class JdbcManifestStore implements ManifestStore {
 
     private static ObjectNode parse(String projectId, String source) {
         try {
-            return ManifestJson.parseObject(source);
+            return StoredJson.parseObject(source);
         } catch (JsonProcessingException e) {
             throw new ManifestStoreException("manifest " + projectId + " holds a source that is not a JSON object", e);
         }

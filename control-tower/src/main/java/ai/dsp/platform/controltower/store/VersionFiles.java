@@ -68,7 +68,7 @@ final class VersionFiles {
     Optional<Stored> read(String projectId, int number) throws IOException {
         Path file = historyDir.resolve(projectId).resolve(number + ".json");
         try {
-            return Optional.of(fromEnvelope(projectId, ManifestJson.parseObject(Files.readString(file))));
+            return Optional.of(fromEnvelope(projectId, StoredJson.parseObject(Files.readString(file))));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
@@ -86,7 +86,7 @@ final class VersionFiles {
     void write(Stored stored) throws IOException {
         ManifestVersion version = stored.version();
         Path dir = Files.createDirectories(historyDir.resolve(version.projectId()));
-        AtomicFiles.write(dir.resolve(version.number() + ".json"), ManifestJson.pretty(envelope(stored)));
+        AtomicFiles.write(dir.resolve(version.number() + ".json"), StoredJson.pretty(envelope(stored)));
     }
 
     /** Removes the project's history; true when it had one. */
@@ -121,7 +121,7 @@ final class VersionFiles {
 
     private static ObjectNode envelope(Stored stored) {
         ManifestVersion version = stored.version();
-        ObjectNode envelope = ManifestJson.MAPPER.createObjectNode();
+        ObjectNode envelope = StoredJson.MAPPER.createObjectNode();
         envelope.put("number", version.number());
         envelope.put("change", version.change().name());
         envelope.put("author", version.author());

@@ -2,7 +2,9 @@ package ai.dsp.platform.controltower.store;
 
 import ai.dsp.platform.controltower.store.ManifestVersion.Change;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,7 +36,10 @@ import static org.awaitility.Awaitility.await;
  */
 public abstract class ManifestStoreContract {
 
-    protected static final ObjectMapper JSON = new ObjectMapper();
+    /** Decimals as written, as the Control Tower reads every body and file. */
+    protected static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
 
     private final List<AutoCloseable> opened = new ArrayList<>();
     /** The store under test, opened on a fresh backend before each test. */
@@ -83,7 +88,7 @@ public abstract class ManifestStoreContract {
     void aCreatedManifestReadsBackExactlyAsWritten() throws Exception {
         String text = "{\"project_id\":\"alpha\",\"zeta\":1,\"project_name\":\"Alpha\",\"x-unknown\":{\"nested\":{\"deep\":"
                 + "\"\\u00e9 \\u2603 \\\"quoted\\\"\",\"list\":[3,1,2.5,true,null,\"x\",{\"b\":1,\"a\":2}]}},\"modules\":[{\"name\":\"m\","
-                + "\"module_type\":\"rag_config\",\"config\":{}}],\"big\":12345678901234,\"tiny\":-0.001,\"empty\":[],\"alpha\":false}";
+                + "\"module_type\":\"rag_config\",\"config\":{}}],\"big\":12345678901234,\"tiny\":-0.0010,\"empty\":[],\"alpha\":false}";
         ObjectNode document = document(text);
         String asWritten = JSON.writeValueAsString(document);
         Instant before = Instant.now().truncatedTo(ChronoUnit.MICROS);
@@ -96,6 +101,7 @@ public abstract class ManifestStoreContract {
         assertThat(written.createdAt()).isBetween(before, Instant.now());
         ManifestVersion read = store.current("alpha").orElseThrow();
         assertThat(read).isEqualTo(written);
+        assertThat(read.document().toString()).contains("\"tiny\":-0.0010");
         assertThat(read.document().fieldNames()).toIterable()
                 .containsExactly("project_id", "zeta", "project_name", "x-unknown", "modules", "big", "tiny", "empty", "alpha");
         assertThat(JSON.writeValueAsString(read.document())).isEqualTo(asWritten);

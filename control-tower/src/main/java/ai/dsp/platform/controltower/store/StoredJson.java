@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -16,19 +17,23 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * default, because a lenient parse would silently lose what an operator wrote: a duplicate key
  * would keep only its last value, and text after the document would be ignored.
  */
-final class ManifestJson {
+public final class StoredJson {
 
+    /** Decimals are read as written ({@code 1.50} stays {@code 1.50}): a binary double would change what an operator wrote. */
     static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
 
     /** The layout of the seed's files (Python's {@code json.dump(indent=2)}), the same on every platform. */
     private static final ObjectWriter PRETTY = MAPPER.writer(prettyPrinter());
 
-    private ManifestJson() {
+    private StoredJson() {
     }
 
-    static String pretty(JsonNode node) {
+    /** The layout of every manifest file this platform writes. */
+    public static String pretty(JsonNode node) {
         try {
             return PRETTY.writeValueAsString(node) + "\n";
         } catch (JsonProcessingException e) {
