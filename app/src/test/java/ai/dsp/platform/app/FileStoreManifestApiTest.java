@@ -1,11 +1,13 @@
 package ai.dsp.platform.app;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -27,12 +29,17 @@ class FileStoreManifestApiTest extends ManifestApiContract {
         assertThat(app.send("POST", "/manifests", "{\"manifest\":" + manifest("on-disk") + "}", java.util.Map.of()).status()).isEqualTo(201);
         Path file = manifestsDir().resolve("on-disk.json");
         assertThat(file).exists();
+        JsonNode before = app.get("/manifests/on-disk").body();
 
         String edited = Files.readString(file).replace("\"Project on-disk\"", "\"Edited by hand\"");
         Files.writeString(file, edited);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(app.get("/manifests/on-disk").body().path("project_name").asText()).isEqualTo("Edited by hand"));
         assertThat(app.get("/manifests/on-disk/versions").body().at("/versions/1/author").asText()).startsWith("file:");
+        // the server's timestamps of an edit it did not make: updated then, created as before
+        JsonNode afterEdit = app.get("/manifests/on-disk").body();
+        assertThat(afterEdit.path("created_at").asText()).isEqualTo(before.path("created_at").asText());
+        assertThat(Instant.parse(afterEdit.path("updated_at").asText())).isAfter(Instant.parse(before.path("updated_at").asText()));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(EVENTS).anySatisfy(event -> {
             assertThat(event.path("type").asText()).isEqualTo("manifest.updated");
             assertThat(event.path("projectId").asText()).isEqualTo("on-disk");

@@ -14,8 +14,6 @@ import ai.dsp.platform.controltower.store.ManifestStore;
 import ai.dsp.platform.controltower.store.ManifestStoreProperties;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
@@ -30,8 +28,6 @@ import java.time.Clock;
  */
 @Configuration(proxyBeanMethods = false)
 public class ControlTowerConfiguration {
-
-    private static final Logger LOG = LoggerFactory.getLogger(ControlTowerConfiguration.class);
 
     @Bean
     ModuleSchemas moduleSchemas() {
@@ -76,10 +72,8 @@ public class ControlTowerConfiguration {
         }
         return new FileManifestStore(properties.manifestsDir(), properties.historyDir(), properties.pollInterval(),
                 document -> validator.validate(document).errors().stream().map(error -> error.path() + ": " + error.message()).toList(),
-                (file, reason) -> {
-                    LOG.warn("manifest file {} is not served: {}; its last valid version goes on serving", file, reason);
-                    announcer.invalidFile(file, reason);
-                });
+                // the store logs the problem; the event tells the listeners
+                announcer::invalidFile);
     }
 
     @Bean

@@ -52,7 +52,7 @@ public class ManifestChanges {
         }
         ManifestVersion newest = versions.get(versions.size() - 1);
         Integer before = announced.put(projectId, newest.number());
-        if (newest.author().startsWith("file:") && (before == null || before < newest.number())) {
+        if (newest.author().startsWith(FileManifestStore.DISK_AUTHOR_PREFIX) && (before == null || before < newest.number())) {
             announcer.accept(newest);
         }
     }

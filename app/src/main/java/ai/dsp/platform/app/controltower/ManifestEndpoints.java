@@ -67,7 +67,7 @@ public class ManifestEndpoints {
         measured("list", () -> {
             ArrayNode list = json.createArrayNode();
             for (ManifestVersion version : manifests.list()) {
-                JsonNode manifest = version.document();
+                JsonNode manifest = manifests.served(version);
                 ObjectNode row = list.addObject();
                 for (String field : List.of("project_id", "project_name", "version", "environment", "owner")) {
                     row.set(field, manifest.path(field).isMissingNode() ? null : manifest.get(field));
@@ -88,7 +88,7 @@ public class ManifestEndpoints {
     public void get(Exchange exchange) {
         measured(resolveRequested(exchange) ? "resolve" : "read", () -> {
             ManifestVersion version = current(exchange);
-            respond(exchange, 200, readable(exchange, version.projectId(), version.document()));
+            respond(exchange, 200, readable(exchange, version.projectId(), manifests.served(version)));
             exchange.getMessage().setHeader("ETag", entityTag(version));
         });
     }
@@ -97,7 +97,7 @@ public class ManifestEndpoints {
     public void modules(Exchange exchange) {
         measured(resolveRequested(exchange) ? "resolve" : "read", () -> {
             ManifestVersion version = current(exchange);
-            JsonNode modules = readable(exchange, version.projectId(), version.document()).path("modules");
+            JsonNode modules = readable(exchange, version.projectId(), manifests.served(version)).path("modules");
             ObjectNode answer = json.createObjectNode();
             answer.set("modules", modules);
             answer.put("count", modules.size());
@@ -111,7 +111,7 @@ public class ManifestEndpoints {
         measured(resolveRequested(exchange) ? "resolve" : "read", () -> {
             ManifestVersion version = current(exchange);
             String name = exchange.getMessage().getHeader("name", String.class);
-            for (JsonNode module : readable(exchange, version.projectId(), version.document()).path("modules")) {
+            for (JsonNode module : readable(exchange, version.projectId(), manifests.served(version)).path("modules")) {
                 if (module.path("name").asText().equals(name)) {
                     respond(exchange, 200, module);
                     exchange.getMessage().setHeader("ETag", entityTag(version));
@@ -126,7 +126,7 @@ public class ManifestEndpoints {
     public void crossReferences(Exchange exchange) {
         measured("read", () -> {
             ManifestVersion version = current(exchange);
-            respond(exchange, 200, crossReferences.of(version.projectId(), version.document()));
+            respond(exchange, 200, crossReferences.of(version.projectId(), manifests.served(version)));
         });
     }
 
@@ -206,7 +206,7 @@ public class ManifestEndpoints {
             ObjectNode answer = describe(version);
             if (!version.deleted()) {
                 answer.set("manifest", ManifestAccess.maySeeSecrets(caller(exchange), projectId)
-                        ? version.document() : SecretMasking.mask(version.document()));
+                        ? manifests.served(version) : SecretMasking.mask(manifests.served(version)));
             }
             respond(exchange, 200, answer);
             exchange.getMessage().setHeader("ETag", entityTag(version));

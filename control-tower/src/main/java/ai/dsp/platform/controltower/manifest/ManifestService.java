@@ -1,5 +1,6 @@
 package ai.dsp.platform.controltower.manifest;
 
+import ai.dsp.platform.controltower.store.FileManifestStore;
 import ai.dsp.platform.controltower.store.ManifestStore;
 import ai.dsp.platform.controltower.store.ManifestVersion;
 import ai.dsp.platform.controltower.store.ManifestVersion.Change;
@@ -27,6 +28,9 @@ import java.util.function.Function;
  * resolved only by {@link #resolve}, on a copy that is never cached or stored.
  */
 public final class ManifestService {
+
+    static final String CREATED_AT = "created_at";
+    static final String UPDATED_AT = "updated_at";
 
     private final ManifestStore store;
     private final Function<JsonNode, ManifestChecks.Report> validator;
@@ -56,6 +60,40 @@ public final class ManifestService {
 
     public Optional<ManifestVersion> current(String projectId) {
         return cache.computeIfAbsent(projectId, store::current);
+    }
+
+    /**
+     * The manifest of {@code version} as it is served: as stored, with the server's timestamps
+     * where an edit on disk (which the server did not stamp) left them out or unchanged:
+     * {@code updated_at} the time of that version, {@code created_at} that of the first version
+     * since the manifest was last created.
+     */
+    public ObjectNode served(ManifestVersion version) {
+        ObjectNode document = version.document();
+        if (document == null || !version.author().startsWith(FileManifestStore.DISK_AUTHOR_PREFIX)) {
+            return document;
+        }
+        document.put(UPDATED_AT, version.createdAt().truncatedTo(ChronoUnit.MILLIS).toString());
+        if (!document.hasNonNull(CREATED_AT)) {
+            document.put(CREATED_AT, firstOfItsLife(version).createdAt().truncatedTo(ChronoUnit.MILLIS).toString());
+        }
+        return document;
+    }
+
+    /** The first version after the last delete before {@code version}. */
+    private ManifestVersion firstOfItsLife(ManifestVersion version) {
+        ManifestVersion first = null;
+        for (ManifestVersion earlier : store.versions(version.projectId())) {
+            if (earlier.number() > version.number()) {
+                break;
+            }
+            if (earlier.deleted()) {
+                first = null;
+            } else if (first == null) {
+                first = earlier;
+            }
+        }
+        return first == null ? version : first;
     }
 
     public List<ManifestVersion> versions(String projectId) {
@@ -134,9 +172,9 @@ public final class ManifestService {
     private ObjectNode stamped(ObjectNode manifest, Optional<ManifestVersion> before) {
         ObjectNode document = manifest.deepCopy();
         String now = Instant.now(clock).truncatedTo(ChronoUnit.MILLIS).toString();
-        String created = before.map(version -> version.document().path("created_at").asText(null)).orElse(now);
-        document.put("created_at", created == null ? now : created);
-        document.put("updated_at", now);
+        String created = before.map(version -> served(version).path(CREATED_AT).asText(null)).orElse(now);
+        document.put(CREATED_AT, created == null ? now : created);
+        document.put(UPDATED_AT, now);
         return document;
     }
 }

@@ -1,6 +1,7 @@
 package ai.dsp.platform.controltower.manifest;
 
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * A manifest read with {@code resolve_env=true} holds placeholders that resolve to nothing: every
@@ -16,11 +17,16 @@ public class UnresolvedPlaceholdersException extends RuntimeException {
     private final List<Unresolved> unresolved;
 
     public UnresolvedPlaceholdersException(List<Unresolved> unresolved) {
-        super(unresolved.size() + " placeholder(s) cannot be resolved: " + unresolved);
+        super(message(unresolved));
         this.unresolved = List.copyOf(unresolved);
     }
 
     public List<Unresolved> unresolved() {
         return unresolved;
+    }
+
+    private static String message(List<Unresolved> unresolved) {
+        String each = unresolved.stream().map(one -> one.path() + " (" + one.placeholder() + ")").collect(Collectors.joining(", "));
+        return (unresolved.size() == 1 ? "1 placeholder cannot" : unresolved.size() + " placeholders cannot") + " be resolved: " + each;
     }
 }

@@ -59,7 +59,8 @@ import java.util.function.Function;
 public final class FileManifestStore implements ManifestStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileManifestStore.class);
-    static final String DISK_AUTHOR_PREFIX = "file:";
+    /** The author of a version an edit on disk made: {@code file:<name>}. */
+    public static final String DISK_AUTHOR_PREFIX = "file:";
     static final String EDITED_ON_DISK = "edited on disk";
     static final String REMOVED_ON_DISK = "removed on disk";
     /** Editors save in steps (truncate, write, rename): wait until the folder is quiet this long before a scan. */
