@@ -9,8 +9,8 @@ import ai.dsp.platform.controltower.manifest.ManifestChecks;
 import ai.dsp.platform.controltower.manifest.ManifestService;
 import ai.dsp.platform.controltower.manifest.ModuleTypes;
 import ai.dsp.platform.controltower.manifest.SecretMasking;
-import ai.dsp.platform.controltower.store.ManifestVersion;
 import ai.dsp.platform.controltower.manifest.UnresolvedPlaceholdersException;
+import ai.dsp.platform.controltower.store.ManifestVersion;
 import ai.dsp.platform.controltower.store.Precondition;
 import ai.dsp.platform.controltower.store.VersionConflictException;
 import ai.dsp.platform.metrics.PlatformMetrics;
@@ -38,7 +38,8 @@ import java.util.regex.Pattern;
 public class ManifestEndpoints {
 
     private static final Pattern ENTITY_TAG = Pattern.compile("^(?:W/)?\"(\\d+)\"$");
-    static final Pattern PROJECT_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    /** The seed's id check; ids that cannot be a manifest's get the seed's 400, not a 404. */
+    private static final Pattern PROJECT_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
     private final ManifestService manifests;
     private final ManifestBodies bodies;
@@ -49,11 +50,11 @@ public class ManifestEndpoints {
 
     public ManifestEndpoints(ManifestService manifests, ManifestBodies bodies, CrossReferences crossReferences, ModuleTypes moduleTypes,
                              PlatformMetrics metrics, ObjectMapper json) {
-        this.metrics = metrics;
         this.manifests = manifests;
         this.bodies = bodies;
         this.crossReferences = crossReferences;
         this.moduleTypes = moduleTypes;
+        this.metrics = metrics;
         this.json = json;
     }
 
