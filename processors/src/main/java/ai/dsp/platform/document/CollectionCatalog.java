@@ -2,10 +2,12 @@ package ai.dsp.platform.document;
 
 import ai.dsp.platform.api.BadRequestException;
 import ai.dsp.platform.api.NotFoundException;
+import ai.dsp.platform.store.StoreArguments;
 
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.regex.Pattern;
 
 /**
@@ -15,13 +17,13 @@ import java.util.regex.Pattern;
 public final class CollectionCatalog {
 
     public static final String DEFAULT = "default";
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+    private static final Pattern NAME = StoreArguments.COLLECTION_NAME;
 
     private final Set<String> configured;
     private final DocumentRegistry registry;
 
     public CollectionCatalog(List<String> configured, DocumentRegistry registry) {
-        this.configured = new TreeSet<>(configured);
+        this.configured = new ConcurrentSkipListSet<>(configured);
         this.configured.add(DEFAULT);
         this.registry = registry;
     }
@@ -43,6 +45,11 @@ public final class CollectionCatalog {
             throw new BadRequestException("collection must match " + NAME.pattern() + ": '" + name + "'");
         }
         return name;
+    }
+
+    /** A collection that exists before any document arrives: a RAG module of a project manifest. */
+    public void declare(String name) {
+        configured.add(requireValidName(name));
     }
 
     public Set<String> names() {

@@ -9,7 +9,11 @@ import java.util.regex.Pattern;
 /** The argument checks every {@link ChunkStore} makes the same way, so both reject the same input. */
 public final class StoreArguments {
 
-    private static final Pattern COLLECTION_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+    /**
+     * Lower-case letters, digits, {@code _}, {@code -} and single dots ({@code {project}.{module}}
+     * of the Front Door's RAG modules): a folder name for Lucene, an index name for Elasticsearch.
+     */
+    public static final Pattern COLLECTION_NAME = Pattern.compile("[a-z0-9](?:[a-z0-9_-]|\\.(?!\\.)){0,127}");
 
     private StoreArguments() {
     }

@@ -30,6 +30,7 @@ import ai.dsp.platform.retrieve.Retriever;
 import ai.dsp.platform.store.ChunkStore;
 import ai.dsp.platform.store.lucene.LuceneChunkStore;
 import dev.langchain4j.model.embedding.EmbeddingModel;
+import dev.langchain4j.model.TokenCountEstimator;
 import dev.langchain4j.model.embedding.onnx.HuggingFaceTokenCountEstimator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
@@ -111,9 +112,15 @@ public class PlatformConfiguration {
         return new TikaExtractor(properties);
     }
 
+    /** The embedding model's own tokenizer: chunk sizes and the token counts ({@code usage}) of the OpenAI-compatible API. */
     @Bean
-    Chunker chunker(ChunkingProperties properties) {
-        return new Chunker(properties, new HuggingFaceTokenCountEstimator());
+    TokenCountEstimator tokenCounter() {
+        return new HuggingFaceTokenCountEstimator();
+    }
+
+    @Bean
+    Chunker chunker(ChunkingProperties properties, TokenCountEstimator tokenCounter) {
+        return new Chunker(properties, tokenCounter);
     }
 
     @Bean

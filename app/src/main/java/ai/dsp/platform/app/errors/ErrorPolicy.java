@@ -3,6 +3,8 @@ package ai.dsp.platform.app.errors;
 import ai.dsp.platform.api.BadRequestException;
 import ai.dsp.platform.api.NotFoundException;
 import ai.dsp.platform.app.messaging.KafkaDocuments;
+import ai.dsp.platform.app.frontdoor.NotImplementedException;
+import ai.dsp.platform.app.frontdoor.UpstreamException;
 import ai.dsp.platform.app.security.ForbiddenException;
 import ai.dsp.platform.auth.AuthenticationFailedException;
 import ai.dsp.platform.auth.InvalidTokenException;
@@ -92,6 +94,12 @@ public class ErrorPolicy extends RouteConfigurationBuilder {
         policy.onException(PolicyExistsException.class)
                 .handled(true).logExhausted(false)
                 .bean(responses, "conflict");
+        policy.onException(NotImplementedException.class)
+                .handled(true).logExhausted(false)
+                .bean(responses, "notImplemented");
+        policy.onException(UpstreamException.class)
+                .handled(true).logExhausted(false)
+                .bean(responses, "upstreamFailed");
         policy.onException(ClaimUnavailableException.class)
                 .handled(true).logExhausted(false)
                 .bean(responses, "claimUnavailable");

@@ -69,6 +69,16 @@ public class ErrorResponses {
         exchange.getMessage().setHeader("Retry-After", Math.max(1, (cause.retryAfter().toMillis() + 999) / 1000));
     }
 
+    /** A module type the Front Door has no handler for. */
+    public void notImplemented(Exchange exchange) {
+        respond(exchange, 501, "not_implemented", caught(exchange).getMessage());
+    }
+
+    /** A module's upstream failed; the message names the failure, never the upstream's key or body. */
+    public void upstreamFailed(Exchange exchange) {
+        respond(exchange, 502, "bad_gateway", caught(exchange).getMessage());
+    }
+
     public void forbidden(Exchange exchange) {
         respond(exchange, 403, "forbidden", caught(exchange).getMessage());
     }

@@ -36,15 +36,20 @@ public class UploadReader {
     }
 
     public List<IngestJob> read(Exchange exchange) {
+        return read(exchange, null);
+    }
+
+    /** As {@link #read(Exchange)}, into {@code collection} whatever the form names (a Front Door RAG module's); null = the form's. */
+    public List<IngestJob> read(Exchange exchange, String collection) {
         HttpServletRequest request = servletRequest(exchange);
         List<DocumentIntake.Upload> uploads = new ArrayList<>();
-        String collection = null;
+        String named = null;
         String metadata = null;
         for (Part part : parts(request)) {
             if (part.getSubmittedFileName() != null) {
                 uploads.add(new DocumentIntake.Upload(filename(part.getSubmittedFileName()), bytes(part)));
             } else if ("collection".equals(part.getName())) {
-                collection = text(part);
+                named = text(part);
             } else if ("metadata".equals(part.getName())) {
                 metadata = text(part);
             }
@@ -52,7 +57,7 @@ public class UploadReader {
         if (uploads.isEmpty()) {
             throw new BadRequestException("the multipart request has no file part");
         }
-        return intake.fromUploads(uploads, collection, metadata(metadata), HttpEntry.requestId(exchange));
+        return intake.fromUploads(uploads, collection != null ? collection : named, metadata(metadata), HttpEntry.requestId(exchange));
     }
 
     private static HttpServletRequest servletRequest(Exchange exchange) {

@@ -128,6 +128,8 @@ public class SecurityConfiguration {
         }
         http.authorizeHttpRequests(requests -> {
             requests.requestMatchers(HttpMethod.POST, TOKEN_PATHS.toArray(String[]::new)).permitAll()
+                    // the Front Door's token broker: the credentials are in the body, as for /token
+                    .requestMatchers(HttpMethod.POST, "/*/*/token").permitAll()
                     .requestMatchers(HttpMethod.GET, "/health", "/.well-known/jwks.json", "/.well-known/openid-configuration",
                             "/api/openapi.json", "/actuator/health", "/actuator/health/**").permitAll();
             if (properties.metricsPublic()) {

@@ -80,6 +80,25 @@ public class TokenEndpoints {
 
     /** {@code POST /token}: throttled per account and address, then the users file or LDAP. */
     public TokenResponse token(TokenRequest request, Exchange exchange) {
+        return issue(request, exchange, false);
+    }
+
+    /**
+     * The seed's token broker ({@code POST /{project}/{jwt module}/token}): a login with the
+     * {@code jwt_config} module's config as the inline {@code api_key_config}, which the manifest's
+     * writer chose, so any user may get it (the seed forwarded it to the JWT service the same way,
+     * without its {@code service_url}).
+     */
+    public TokenResponse brokered(TokenRequest request, Map<String, Object> moduleConfig, Exchange exchange) {
+        if (request == null) {
+            throw new BadRequestException("Missing username or password");
+        }
+        Map<String, Object> config = new LinkedHashMap<>(moduleConfig);
+        config.remove("service_url");
+        return issue(new TokenRequest(request.username(), request.password(), null, config, request.context()), exchange, true);
+    }
+
+    private TokenResponse issue(TokenRequest request, Exchange exchange, boolean configTrusted) {
         if (request == null || blank(request.username()) || blank(request.password())) {
             throw new BadRequestException("Missing username or password");
         }
@@ -98,7 +117,7 @@ public class TokenEndpoints {
             metrics.authFailure("bad_credentials");
             throw e;
         }
-        if (request.apiKeyConfig() != null && !user.roles().contains(SecurityConfiguration.ADMIN)) {
+        if (request.apiKeyConfig() != null && !configTrusted && !user.roles().contains(SecurityConfiguration.ADMIN)) {
             // an inline config chooses its own claims: only a trusted service account may do that
             throw new ForbiddenException("api_key_config needs a user with the " + SecurityConfiguration.ADMIN + " role");
         }

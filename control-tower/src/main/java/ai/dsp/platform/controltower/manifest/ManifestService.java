@@ -113,6 +113,11 @@ public final class ManifestService {
         return placeholders.resolve(manifest);
     }
 
+    /** Module {@code index} of {@code manifest} with its placeholders resolved, for this request only. */
+    public JsonNode resolveModule(JsonNode manifest, int index) {
+        return placeholders.resolvePart(manifest, manifest.path("modules").path(index), "/modules/" + index);
+    }
+
     /** A new manifest; a deleted one of the same id comes back with its history going on. */
     public Written create(ObjectNode manifest, String author) {
         String projectId = manifest.path("project_id").asText();

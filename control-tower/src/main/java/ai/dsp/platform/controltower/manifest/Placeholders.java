@@ -60,6 +60,21 @@ public final class Placeholders {
         return resolved;
     }
 
+    /**
+     * A resolved copy of one part of {@code manifest} (a module), with the manifest's
+     * environments as the scope: only that part's placeholders must resolve, so a module needs
+     * none of the secrets the others use. {@code path} is the part's JSON pointer, for the
+     * report of what did not resolve.
+     */
+    public JsonNode resolvePart(JsonNode manifest, JsonNode part, String path) {
+        List<UnresolvedPlaceholdersException.Unresolved> unresolved = new ArrayList<>();
+        JsonNode resolved = walk(part, path, new Scope(manifest), unresolved);
+        if (!unresolved.isEmpty()) {
+            throw new UnresolvedPlaceholdersException(unresolved);
+        }
+        return resolved;
+    }
+
     /** What the steps read from the manifest. */
     private record Scope(JsonNode manifest) {
 

@@ -62,6 +62,19 @@ public final class PolicyService {
         this.refreshNanos = refresh.toNanos();
     }
 
+    /** The client ids of the enabled, valid policies whose {@code project} is {@code project}. */
+    public List<String> forProject(String project) {
+        List<String> clients = new ArrayList<>();
+        for (String id : store.ids()) {
+            Entry entry = entry(id);
+            if (entry != null && entry.compiled() != null && entry.compiled().policy().enabled()
+                    && project.equals(entry.compiled().policy().project())) {
+                clients.add(id);
+            }
+        }
+        return clients;
+    }
+
     /** Every policy file, valid or not, by client id. */
     public List<Listed> list() {
         List<Listed> listed = new ArrayList<>();

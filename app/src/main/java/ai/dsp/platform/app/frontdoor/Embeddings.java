@@ -1,0 +1,135 @@
+package ai.dsp.platform.app.frontdoor;
+
+import ai.dsp.platform.api.BadRequestException;
+import ai.dsp.platform.embed.Embedder;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.langchain4j.model.TokenCountEstimator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.stereotype.Component;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Embeddings through a module: {@code {texts}} -> {@code {embeddings}} (the seed's call, also at
+ * {@code /api/embeddings}) and OpenAI's {@code {input}} -> {@code {object: list, data[{embedding,
+ * index}], model, usage}}. A {@code rag_config} module embeds with the platform's in-process
+ * model (the one its collection was indexed with); a {@code model_server} module's
+ * {@code service_url} + {@code embeddings_endpoint} is called with the seed's body.
+ */
+@Component("frontDoorEmbeddings")
+public class Embeddings {
+
+    /** Texts per call: one request must not hold the model for long. */
+    static final int MAX_TEXTS = 256;
+
+    private final Embedder embedder;
+    private final TokenCountEstimator tokens;
+    private final FrontDoor frontDoor;
+    private final ObjectMapper json;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public Embeddings(Embedder embedder, TokenCountEstimator tokens, FrontDoor frontDoor, ObjectMapper json) {
+        this.embedder = embedder;
+        this.tokens = tokens;
+        this.frontDoor = frontDoor;
+        this.json = json;
+    }
+
+    /** The seed's {@code {texts}} -> {@code {embeddings}}. */
+    public Map<String, Object> seed(ProjectModule module, Map<String, Object> body) {
+        List<float[]> vectors = embed(module, texts(body == null ? null : body.get("texts"), "texts"));
+        return Map.of("embeddings", vectors, "model", model(module), "dimensions", vectors.isEmpty() ? 0 : vectors.get(0).length);
+    }
+
+    /** OpenAI's {@code POST /v1/embeddings} through the module. */
+    public Map<String, Object> openAi(ProjectModule module, Map<String, Object> body) {
+        Object input = body == null ? null : body.get("input");
+        List<String> texts = input instanceof String one ? List.of(one) : texts(input, "input");
+        List<float[]> vectors = embed(module, texts);
+        List<Map<String, Object>> data = new ArrayList<>();
+        for (int i = 0; i < vectors.size(); i++) {
+            data.add(Map.of("object", "embedding", "embedding", vectors.get(i), "index", i));
+        }
+        int counted = texts.stream().mapToInt(tokens::estimateTokenCountInText).sum();
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("object", "list");
+        answer.put("data", data);
+        answer.put("model", module.project() + "/" + module.name());
+        answer.put("usage", Map.of("prompt_tokens", counted, "total_tokens", counted));
+        return answer;
+    }
+
+    private List<float[]> embed(ProjectModule module, List<String> texts) {
+        if ("model_server".equals(module.type())) {
+            return remote(frontDoor.resolvedConfig(module), texts);
+        }
+        return embedder.embedAll(texts);
+    }
+
+    private String model(ProjectModule module) {
+        return "model_server".equals(module.type()) ? module.config().path("default_embedding_model").asText("") : "all-MiniLM-L6-v2";
+    }
+
+    private List<float[]> remote(JsonNode config, List<String> texts) {
+        String url = config.path("service_url").asText("").replaceAll("/+$", "") + config.path("embeddings_endpoint").asText("/embeddings");
+        try {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("texts", texts);
+            if (config.hasNonNull("default_embedding_model")) {
+                body.put("model_name", config.get("default_embedding_model").asText());
+            }
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(config.path("request_timeout").asInt(30)))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)));
+            if (config.path("api_key_enabled").asBoolean(false) && config.hasNonNull("api_key")) {
+                request.header("Authorization", "Bearer " + config.get("api_key").asText());
+            }
+            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 200) {
+                throw new UpstreamException("the model server answered " + response.statusCode());
+            }
+            List<float[]> vectors = new ArrayList<>();
+            for (JsonNode vector : json.readTree(response.body()).path("embeddings")) {
+                float[] values = new float[vector.size()];
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = (float) vector.get(i).asDouble();
+                }
+                vectors.add(values);
+            }
+            if (vectors.size() != texts.size()) {
+                throw new UpstreamException("the model server answered " + vectors.size() + " embeddings for " + texts.size() + " texts");
+            }
+            return vectors;
+        } catch (IOException | IllegalArgumentException e) {
+            throw new UpstreamException("the model server could not be called: " + e.getClass().getSimpleName());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UpstreamException("interrupted while calling the model server");
+        }
+    }
+
+    private static List<String> texts(Object value, String field) {
+        if (!(value instanceof List<?> list) || list.isEmpty()) {
+            throw new BadRequestException(field + " is a non-empty list of strings");
+        }
+        if (list.size() > MAX_TEXTS) {
+            throw new BadRequestException("at most " + MAX_TEXTS + " texts per call, not " + list.size());
+        }
+        List<String> texts = new ArrayList<>();
+        for (Object text : list) {
+            if (!(text instanceof String string) || string.isBlank()) {
+                throw new BadRequestException(field + " holds only non-empty strings");
+            }
+            texts.add(string);
+        }
+        return texts;
+    }
+}

@@ -1,0 +1,19 @@
+package ai.dsp.platform.app.frontdoor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The module of a project's manifest a Front Door call is for, as the manifest holds it
+ * (placeholders unresolved; {@link FrontDoor#resolvedConfig} resolves them for one request).
+ */
+public record ProjectModule(String project, String name, String type, String status, int index, int manifestVersion, JsonNode manifest) {
+
+    public JsonNode module() {
+        return manifest.path("modules").path(index);
+    }
+
+    /** The module's {@code config}, unresolved. */
+    public JsonNode config() {
+        return module().path("config");
+    }
+}

@@ -1,0 +1,92 @@
+package ai.dsp.platform.app.frontdoor;
+
+import ai.dsp.platform.api.BadRequestException;
+import ai.dsp.platform.api.NotFoundException;
+import ai.dsp.platform.app.http.UploadReader;
+import ai.dsp.platform.document.CollectionCatalog;
+import ai.dsp.platform.document.DocumentRecord;
+import ai.dsp.platform.document.DocumentRegistry;
+import ai.dsp.platform.ingest.DocumentService;
+import ai.dsp.platform.ingest.IngestJob;
+import ai.dsp.platform.notify.DocumentEvent;
+import ai.dsp.platform.retrieve.RetrieveRequest;
+import ai.dsp.platform.store.MetadataFilter;
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A {@code rag_config} module is a collection: {@code config.collection}, else
+ * {@code {project}.{module}} in lower case, with the module's {@code retrieval_k} as the default
+ * {@code k}. Every call through the module is held to its collection; a document of another
+ * collection is not found through it.
+ */
+@Component("ragModules")
+public class RagModules {
+
+    private final CollectionCatalog collections;
+    private final DocumentService documents;
+    private final UploadReader uploads;
+
+    public RagModules(CollectionCatalog collections, DocumentService documents, UploadReader uploads) {
+        this.collections = collections;
+        this.documents = documents;
+        this.uploads = uploads;
+    }
+
+    /** {@code GET .../documents}: a page of the module's documents the caller may see. */
+    public DocumentRegistry.Page list(ProjectModule module, String status, Integer offset, Integer limit, List<MetadataFilter> scope) {
+        return documents.list(collection(module), status, offset, limit, scope);
+    }
+
+    /** {@code GET .../documents/{id}}. */
+    public DocumentRecord get(ProjectModule module, String id, List<MetadataFilter> scope) {
+        return inModule(module, documents.get(id, scope));
+    }
+
+    /** {@code DELETE .../documents/{id}}: only a document of the module's collection the caller may see. */
+    public DocumentEvent delete(ProjectModule module, String id, List<MetadataFilter> scope, String requestId) {
+        inModule(module, documents.get(id, scope));
+        return documents.delete(id, requestId);
+    }
+
+    /** {@code POST .../documents}: the upload's files, into the module's collection whatever the form names. */
+    public List<IngestJob> upload(ProjectModule module, Exchange exchange) {
+        return uploads.read(exchange, collection(module));
+    }
+
+    /** The module's collection, which exists from the first call on (an empty module answers nothing, not 404). */
+    public String collection(ProjectModule module) {
+        String configured = module.config().path("collection").asText("");
+        String name = configured.isBlank() ? (module.project() + "." + module.name()).toLowerCase(Locale.ROOT) : configured;
+        try {
+            collections.declare(name);
+        } catch (BadRequestException e) {
+            throw new BadRequestException("module " + module.name() + " cannot be a collection named '" + name + "': set config.collection");
+        }
+        return name;
+    }
+
+    /** The request held to the module's collection, with its {@code retrieval_k} when the request names no {@code k}. */
+    public RetrieveRequest scoped(ProjectModule module, RetrieveRequest request) {
+        if (request == null) {
+            throw new BadRequestException("the body is {query, k?, mode?, filter?, min_score?}");
+        }
+        String collection = collection(module);
+        if (request.collection() != null && !request.collection().equals(collection)) {
+            throw new BadRequestException("module " + module.name() + " serves the collection " + collection + ", not " + request.collection());
+        }
+        Integer k = request.k() != null ? request.k() : module.config().hasNonNull("retrieval_k") ? module.config().get("retrieval_k").asInt() : null;
+        return new RetrieveRequest(request.query(), collection, k, request.mode(), request.filter(), request.minScore());
+    }
+
+    /** A document found through the module: 404 when it belongs to another collection. */
+    private DocumentRecord inModule(ProjectModule module, DocumentRecord document) {
+        if (!document.collection().equals(collection(module))) {
+            throw new NotFoundException("document " + document.id() + " is not in module " + module.name());
+        }
+        return document;
+    }
+}

@@ -1,0 +1,202 @@
+package ai.dsp.platform.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * /{project}/{module}/... on the running platform: a project manifest written through the
+ * Control Tower, its policy, and each module type the Front Door serves (rag_config, jwt_config,
+ * embeddings), with the status rules, the policy's allow and deny, and an audit record per call.
+ */
+class FrontDoorTest {
+
+    private static final String PROJECT = "fdtest";
+    private static final String DOCS = "fdtest-docs-rag_config";
+
+    @TempDir
+    static Path work;
+    static AppHarness app;
+    static AppHarness reader;
+    static Path audit;
+
+    @BeforeAll
+    static void start() {
+        audit = work.resolve("audit.log");
+        app = AppHarness.start(work.resolve("data"), work.resolve("inbox"), "--dsp.audit.file=" + audit,
+                "--dsp.front-door.environment=production");
+        String manifest = """
+                {"manifest": {"project_id": "fdtest", "project_name": "Front Door test", "environment": "development",
+                  "environments": {"development": {"secrets": {}}},
+                  "modules": [
+                    {"module_type": "rag_config", "name": "fdtest-docs-rag_config", "version": "1",
+                     "config": {"vector_store_type": "lucene", "embedding_model": "all-MiniLM-L6-v2", "retrieval_k": 3}},
+                    {"module_type": "rag_config", "name": "fdtest-old-rag_config", "version": "1", "status": "deprecated",
+                     "config": {"vector_store_type": "lucene", "embedding_model": "all-MiniLM-L6-v2"}},
+                    {"module_type": "rag_config", "name": "fdtest-off-rag_config", "version": "1", "status": "disabled",
+                     "config": {"vector_store_type": "lucene", "embedding_model": "all-MiniLM-L6-v2"}},
+                    {"module_type": "rag_config", "name": "fdtest-next-rag_config", "version": "1", "status": "development",
+                     "config": {"vector_store_type": "lucene", "embedding_model": "all-MiniLM-L6-v2"}},
+                    {"module_type": "monitoring", "name": "fdtest-obs-monitoring", "version": "1", "config": {}},
+                    {"module_type": "jwt_config", "name": "fdtest-auth-jwt_config", "version": "1",
+                     "config": {"claims": {"static": {"tier": "gold", "models": ["m-1"]}}}}
+                  ]}}""";
+        AppHarness.Reply created = app.send("POST", "/manifests", manifest, Map.of());
+        assertThat(created.status()).as(String.valueOf(created.body())).isEqualTo(201);
+        AppHarness.Reply policy = app.postJson("/policies/add", Map.of("client_id", "fdtest_policy", "policy_content", """
+                project: fdtest
+                roles: {analyst: [query, read, embed, infer]}
+                user_roles: {reader: analyst}
+                allowed_resources: {rag_config: ["*"], inference_endpoint: ["*"]}
+                """));
+        assertThat(policy.status()).as(String.valueOf(policy.body())).isEqualTo(201);
+        reader = app.as(app.login(AppHarness.READER, AppHarness.READER_PASSWORD));
+
+        AppHarness.Reply uploaded = app.postMultipart("/fdtest/" + DOCS + "/documents", new Multipart()
+                .field("collection", "default")
+                .file("file", "backups.txt", "text/plain",
+                        "Production databases are backed up every night and nightly backups are kept for 35 days.".getBytes(StandardCharsets.UTF_8)));
+        assertThat(uploaded.status()).as(String.valueOf(uploaded.body())).isEqualTo(202);
+        String id = uploaded.body().at("/documents/0/id").asText();
+        assertThat(uploaded.body().at("/documents/0/collection").asText()).isEqualTo("fdtest.fdtest-docs-rag_config");
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->
+                "INDEXED".equals(app.get("/fdtest/" + DOCS + "/documents/" + id).body().path("status").asText()));
+        app.postJson("/api/v1/documents/text?collection=default", List.of(Map.of("id", "elsewhere",
+                "content", "Nightly backups of the other team are kept for 7 days.")));
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->
+                "INDEXED".equals(app.get("/api/v1/documents/elsewhere").body().path("status").asText()));
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    @Test
+    void aRagModuleAnswersFromItsOwnCollectionOnly() {
+        AppHarness.Reply answer = reader.postJson("/fdtest/" + DOCS + "/query", Map.of("query", "How long are nightly backups kept?"));
+        assertThat(answer.status()).as(String.valueOf(answer.body())).isEqualTo(200);
+        assertThat(answer.body().path("answer").asText()).contains("35 days");
+        assertThat(answer.body().path("sources")).allSatisfy(source -> assertThat(source.path("document_id").asText()).isNotEqualTo("elsewhere"));
+
+        AppHarness.Reply retrieved = reader.postJson("/fdtest/" + DOCS + "/retrieve", Map.of("query", "nightly backups"));
+        assertThat(retrieved.body().path("results")).isNotEmpty().allSatisfy(result ->
+                assertThat(result.path("document_id").asText()).isNotEqualTo("elsewhere"));
+        assertThat(reader.postJson("/fdtest/" + DOCS + "/retrieve", Map.of("query", "backups", "collection", "default")).status())
+                .isEqualTo(400);
+        assertThat(reader.get("/fdtest/" + DOCS + "/documents/elsewhere").status()).isEqualTo(404);
+        assertThat(reader.get("/fdtest/" + DOCS + "/documents").body().path("total").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aRagModuleAnswersOpenAiChatCompletionsWithItsSources() {
+        AppHarness.Reply chat = reader.postJson("/fdtest/" + DOCS + "/v1/chat/completions", Map.of("model", "ignored",
+                "messages", List.of(Map.of("role", "user", "content", "How long are nightly backups kept?"))));
+        assertThat(chat.status()).as(String.valueOf(chat.body())).isEqualTo(200);
+        assertThat(chat.body().path("object").asText()).isEqualTo("chat.completion");
+        assertThat(chat.body().path("model").asText()).isEqualTo("fdtest/" + DOCS);
+        assertThat(chat.body().at("/choices/0/message/content").asText()).contains("35 days");
+        assertThat(chat.body().path("sources")).isNotEmpty();
+        assertThat(chat.body().at("/usage/prompt_tokens").asInt()).isPositive();
+        assertThat(reader.postJson("/fdtest/" + DOCS + "/chat/completions", Map.of("messages", List.of())).status()).isEqualTo(400);
+    }
+
+    @Test
+    void theStatusOfAModuleDecidesWhetherItIsServed() {
+        assertThat(reader.postJson("/nosuchproject/" + DOCS + "/query", Map.of("query", "x")).status()).isEqualTo(404);
+        assertThat(reader.postJson("/fdtest/nosuchmodule/query", Map.of("query", "x")).body().path("message").asText())
+                .contains("no module nosuchmodule");
+        AppHarness.Reply disabled = reader.postJson("/fdtest/fdtest-off-rag_config/query", Map.of("query", "x"));
+        assertThat(disabled.status()).isEqualTo(404);
+        assertThat(disabled.body().path("message").asText()).contains("fdtest-off-rag_config", "disabled");
+        assertThat(reader.postJson("/fdtest/fdtest-next-rag_config/query", Map.of("query", "x")).body().path("message").asText())
+                .contains("development");
+        AppHarness.Reply deprecated = reader.postJson("/fdtest/fdtest-old-rag_config/query", Map.of("query", "backups"));
+        assertThat(deprecated.status()).isEqualTo(200);
+        assertThat(deprecated.header("Deprecation")).isEqualTo("true");
+        AppHarness.Reply monitoring = reader.postJson("/fdtest/fdtest-obs-monitoring/query", Map.of("query", "x"));
+        assertThat(monitoring.status()).isEqualTo(501);
+        assertThat(monitoring.body().path("message").asText()).contains("monitoring");
+        assertThat(reader.postJson("/fdtest/fdtest-auth-jwt_config/query", Map.of("query", "x")).status()).isEqualTo(404);
+    }
+
+    @Test
+    void theProjectsPolicyAllowsAndDenies() {
+        AppHarness.Reply denied = reader.delete("/fdtest/" + DOCS + "/documents/whatever");
+        assertThat(denied.status()).isEqualTo(403);
+        assertThat(denied.body().path("message").asText()).contains("fdtest_policy", "delete");
+        assertThat(app.anonymous().postJson("/fdtest/" + DOCS + "/query", Map.of("query", "x")).status()).isEqualTo(401);
+        // a project without a policy is for administrators only
+        assertThat(app.send("POST", "/manifests", """
+                {"manifest": {"project_id": "nopolicy", "project_name": "No policy", "modules": [
+                  {"module_type": "rag_config", "name": "nopolicy-docs-rag_config", "version": "1",
+                   "config": {"vector_store_type": "lucene", "embedding_model": "all-MiniLM-L6-v2"}}]}}""", Map.of()).status()).isEqualTo(201);
+        assertThat(reader.postJson("/nopolicy/nopolicy-docs-rag_config/query", Map.of("query", "x")).status()).isEqualTo(403);
+        assertThat(app.postJson("/nopolicy/nopolicy-docs-rag_config/query", Map.of("query", "x")).status()).isEqualTo(200);
+    }
+
+    @Test
+    void embeddingsInTheSeedsAndOpenAisShapes() {
+        AppHarness.Reply seed = reader.postJson("/fdtest/" + DOCS + "/embeddings", Map.of("texts", List.of("backups", "restores")));
+        assertThat(seed.status()).as(String.valueOf(seed.body())).isEqualTo(200);
+        assertThat(seed.body().path("embeddings")).hasSize(2);
+        assertThat(seed.body().at("/embeddings/0")).hasSize(384);
+        assertThat(reader.postJson("/fdtest/" + DOCS + "/api/embeddings", Map.of("texts", List.of("x"))).body().path("embeddings")).hasSize(1);
+        AppHarness.Reply openAi = reader.postJson("/fdtest/" + DOCS + "/v1/embeddings", Map.of("input", "backups", "model", "any"));
+        assertThat(openAi.body().path("object").asText()).isEqualTo("list");
+        assertThat(openAi.body().at("/data/0/embedding")).hasSize(384);
+        assertThat(openAi.body().at("/usage/prompt_tokens").asInt()).isPositive();
+        assertThat(reader.postJson("/fdtest/" + DOCS + "/embeddings", Map.of("texts", Collections.nCopies(257, "x"))).status()).isEqualTo(400);
+    }
+
+    @Test
+    void theTokenBrokerIssuesTokensWithTheModulesClaims() throws Exception {
+        AppHarness.Reply token = app.anonymous().postJson("/fdtest/fdtest-auth-jwt_config/token",
+                Map.of("username", AppHarness.READER, "password", AppHarness.READER_PASSWORD));
+        assertThat(token.status()).as(String.valueOf(token.body())).isEqualTo(200);
+        String jwt = token.body().path("access_token").asText();
+        JsonNode claims = AppHarness.JSON.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
+        assertThat(claims.path("sub").asText()).isEqualTo(AppHarness.READER);
+        assertThat(claims.path("tier").asText()).isEqualTo("gold");
+        assertThat(app.anonymous().postJson("/fdtest/fdtest-auth-jwt_config/token",
+                Map.of("username", AppHarness.READER, "password", "wrong")).status()).isEqualTo(401);
+        assertThat(app.anonymous().postJson("/fdtest/" + DOCS + "/token",
+                Map.of("username", AppHarness.READER, "password", AppHarness.READER_PASSWORD)).status()).isEqualTo(404);
+    }
+
+    @Test
+    void everyFrontDoorCallLeavesAnAuditRecord() throws Exception {
+        reader.postJson("/fdtest/" + DOCS + "/retrieve", Map.of("query", "audited backups"));
+        reader.delete("/fdtest/" + DOCS + "/documents/audited");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            List<JsonNode> records = new ArrayList<>();
+            for (String line : Files.readAllLines(audit)) {
+                records.add(AppHarness.JSON.readTree(line));
+            }
+            assertThat(records).anySatisfy(record -> {
+                assertThat(record.path("path").asText()).isEqualTo("/fdtest/" + DOCS + "/retrieve");
+                assertThat(record.path("principal").asText()).isEqualTo(AppHarness.READER);
+                assertThat(record.path("status").asInt()).isEqualTo(200);
+            });
+            assertThat(records).anySatisfy(record -> {
+                assertThat(record.path("path").asText()).isEqualTo("/fdtest/" + DOCS + "/documents/audited");
+                assertThat(record.path("status").asInt()).isEqualTo(403);
+            });
+        });
+    }
+}
