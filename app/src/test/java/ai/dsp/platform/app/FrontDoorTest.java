@@ -117,6 +117,26 @@ class FrontDoorTest {
     }
 
     @Test
+    void theOpenAiApiAtTheRootReachesTheModuleItsModelNames() {
+        AppHarness.Reply models = reader.get("/v1/models");
+        assertThat(models.status()).isEqualTo(200);
+        assertThat(models.body().path("data")).extracting(model -> model.path("id").asText())
+                .contains("fdtest/" + DOCS, "fdtest/fdtest-old-rag_config")
+                .doesNotContain("fdtest/fdtest-off-rag_config", "fdtest/fdtest-next-rag_config", "fdtest/fdtest-obs-monitoring",
+                        "nopolicy/nopolicy-docs-rag_config");
+        assertThat(reader.get("/v1/models/fdtest/" + DOCS).body().path("owned_by").asText()).isEqualTo("fdtest");
+        assertThat(reader.get("/v1/models/fdtest/fdtest-off-rag_config").status()).isEqualTo(404);
+
+        AppHarness.Reply chat = reader.postJson("/v1/chat/completions", Map.of("model", "fdtest/" + DOCS,
+                "messages", List.of(Map.of("role", "user", "content", "How long are nightly backups kept?"))));
+        assertThat(chat.status()).as(String.valueOf(chat.body())).isEqualTo(200);
+        assertThat(chat.body().at("/choices/0/message/content").asText()).contains("35 days");
+        assertThat(reader.postJson("/v1/chat/completions", Map.of("model", "gpt-4", "messages", List.of())).status()).isEqualTo(404);
+        assertThat(reader.postJson("/v1/embeddings", Map.of("model", "fdtest/" + DOCS, "input", List.of("a", "b"))).body().path("data"))
+                .hasSize(2);
+    }
+
+    @Test
     void theStatusOfAModuleDecidesWhetherItIsServed() {
         assertThat(reader.postJson("/nosuchproject/" + DOCS + "/query", Map.of("query", "x")).status()).isEqualTo(404);
         assertThat(reader.postJson("/fdtest/nosuchmodule/query", Map.of("query", "x")).body().path("message").asText())
