@@ -200,6 +200,16 @@ class FrontDoorTest {
     }
 
     @Test
+    void callsAreMeteredByProjectModuleAndOperation() {
+        reader.postJson("/fdtest/" + DOCS + "/retrieve", Map.of("query", "metered backups"));
+        reader.delete("/fdtest/" + DOCS + "/documents/metered");
+        Scrape scrape = Scrape.of(app);
+        assertThat(scrape.value("dsp_frontdoor_requests_total", "project=\"fdtest\"", "module=\"" + DOCS + "\"",
+                "operation=\"retrieve\"", "status=\"2xx\"")).isPositive();
+        assertThat(scrape.value("dsp_frontdoor_requests_total", "operation=\"delete_document\"", "status=\"4xx\"")).isPositive();
+    }
+
+    @Test
     void everyFrontDoorCallLeavesAnAuditRecord() throws Exception {
         reader.postJson("/fdtest/" + DOCS + "/retrieve", Map.of("query", "audited backups"));
         reader.delete("/fdtest/" + DOCS + "/documents/audited");

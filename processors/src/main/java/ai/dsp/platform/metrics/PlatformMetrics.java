@@ -47,6 +47,8 @@ public final class PlatformMetrics {
     public static final String AUTH_RATE_LIMIT_UNCHECKED = "dsp.auth.rate.limit.unchecked";
     public static final String CONTROL_TOWER_MANIFEST_OPERATIONS = "dsp.controltower.manifest.operations";
     public static final String CONTROL_TOWER_MODULES = "dsp.controltower.modules";
+    public static final String FRONT_DOOR_REQUESTS = "dsp.frontdoor.requests";
+    public static final String FRONT_DOOR_REQUEST_DURATION = "dsp.frontdoor.request.duration";
 
     /** Buckets at the seed's thresholds (0.5 s and 2 s) and around them. */
     private static final Duration[] QUERY_BUCKETS = durations(5, 10, 25, 50, 100, 250, 500, 1_000, 2_000, 5_000, 10_000);
@@ -237,6 +239,20 @@ public final class PlatformMetrics {
     public void manifestOperation(String operation, String result) {
         Counter.builder(CONTROL_TOWER_MANIFEST_OPERATIONS).description("Control Tower manifest calls, by operation and result")
                 .tags("operation", operation, "result", result).register(registry).increment();
+    }
+
+    /**
+     * A Front Door call that reached a module of a manifest ({@code project} and {@code module}
+     * are manifest names, so bounded); {@code operation} one of the Front Door's operations,
+     * {@code status} the HTTP status class ({@code 2xx}, {@code 4xx}, {@code 5xx}).
+     */
+    public void frontDoorRequest(String project, String module, String operation, String status, long nanos) {
+        Counter.builder(FRONT_DOOR_REQUESTS).description("Front Door calls by project, module, operation and status class")
+                .tags("project", project, "module", module, "operation", operation, "status", status).register(registry).increment();
+        Timer.builder(FRONT_DOOR_REQUEST_DURATION).description("Time to answer a Front Door call, by project, module and operation")
+                .tags("project", project, "module", module, "operation", operation)
+                .serviceLevelObjectives(durations(5, 25, 100, 250, 1000, 2500, 10000, 30000))
+                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** The modules of the current manifests by {@code status} (enabled, disabled, deprecated, development). */

@@ -6,10 +6,13 @@ import ai.dsp.platform.app.security.Caller;
 import ai.dsp.platform.app.security.ForbiddenException;
 import ai.dsp.platform.controltower.manifest.ManifestService;
 import ai.dsp.platform.controltower.store.ManifestVersion;
+import ai.dsp.platform.metrics.PlatformMetrics;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.springframework.stereotype.Component;
 
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -31,11 +34,13 @@ public class FrontDoor {
     private final ManifestService manifests;
     private final FrontDoorPolicy policy;
     private final FrontDoorProperties properties;
+    private final PlatformMetrics metrics;
 
-    public FrontDoor(ManifestService manifests, FrontDoorPolicy policy, FrontDoorProperties properties) {
+    public FrontDoor(ManifestService manifests, FrontDoorPolicy policy, FrontDoorProperties properties, PlatformMetrics metrics) {
         this.manifests = manifests;
         this.policy = policy;
         this.properties = properties;
+        this.metrics = metrics;
     }
 
     /**
@@ -46,6 +51,7 @@ public class FrontDoor {
     public void enter(Exchange exchange, String operationName) {
         Operation operation = Operation.of(operationName);
         ProjectModule module = find(exchange.getMessage().getHeader("project", String.class), exchange.getMessage().getHeader("module", String.class));
+        measure(exchange, module, operation);
         requireServed(module, operation);
         if (operation != Operation.TOKEN) {
             Caller caller = Caller.of(exchange).orElseThrow(() -> new ForbiddenException("the Front Door needs an authenticated caller"));
@@ -55,6 +61,20 @@ public class FrontDoor {
             exchange.getMessage().setHeader("Deprecation", "true");
         }
         exchange.setProperty(MODULE, module);
+    }
+
+    /** Counts the call by module and operation once it is answered, whatever the answer. */
+    private void measure(Exchange exchange, ProjectModule module, Operation operation) {
+        long started = System.nanoTime();
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                Integer status = done.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+                String statusClass = (status == null ? (done.isFailed() ? 5 : 2) : status / 100) + "xx";
+                metrics.frontDoorRequest(module.project(), module.name(), operation.name().toLowerCase(Locale.ROOT), statusClass,
+                        System.nanoTime() - started);
+            }
+        });
     }
 
     /** The module's config with its placeholders resolved, for this request only (never cached). */
