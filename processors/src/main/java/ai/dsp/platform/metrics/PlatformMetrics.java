@@ -47,8 +47,16 @@ public final class PlatformMetrics {
     public static final String AUTH_RATE_LIMIT_UNCHECKED = "dsp.auth.rate.limit.unchecked";
     public static final String CONTROL_TOWER_MANIFEST_OPERATIONS = "dsp.controltower.manifest.operations";
     public static final String CONTROL_TOWER_MODULES = "dsp.controltower.modules";
-    public static final String FRONT_DOOR_REQUESTS = "dsp.frontdoor.requests";
-    public static final String FRONT_DOOR_REQUEST_DURATION = "dsp.frontdoor.request.duration";
+    public static final String FRONTDOOR_REQUESTS = "dsp.frontdoor.requests";
+    public static final String FRONTDOOR_REQUEST_DURATION = "dsp.frontdoor.request.duration";
+    public static final String FRONTDOOR_ENSEMBLE_AGREEMENT = "dsp.frontdoor.ensemble.agreement";
+    public static final String FRONTDOOR_UPSTREAM_REQUESTS = "dsp.frontdoor.upstream.requests";
+    public static final String FRONTDOOR_UPSTREAM_DURATION = "dsp.frontdoor.upstream.duration";
+    public static final String FRONTDOOR_TIME_TO_FIRST_TOKEN = "dsp.frontdoor.time.to.first.token";
+    public static final String FRONTDOOR_RETRIES = "dsp.frontdoor.retries";
+    public static final String FRONTDOOR_FALLBACKS = "dsp.frontdoor.fallbacks";
+    public static final String FRONTDOOR_BREAKER_STATE = "dsp.frontdoor.breaker.state";
+    public static final String FRONTDOOR_TOKENS = "dsp.frontdoor.tokens";
 
     /** Buckets at the seed's thresholds (0.5 s and 2 s) and around them. */
     private static final Duration[] QUERY_BUCKETS = durations(5, 10, 25, 50, 100, 250, 500, 1_000, 2_000, 5_000, 10_000);
@@ -61,6 +69,9 @@ public final class PlatformMetrics {
     /** A token check takes well under a millisecond; the buckets show where it does not. */
     private static final Duration[] VALIDATION_BUCKETS = {Duration.ofNanos(50_000), Duration.ofNanos(100_000),
             Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(25)};
+    /** Model calls take from a fraction of a second to minutes for long answers. */
+    private static final Duration[] UPSTREAM_BUCKETS = durations(100, 250, 500, 1_000, 2_000, 5_000, 10_000, 30_000, 60_000, 120_000);
+    private static final Duration[] FIRST_TOKEN_BUCKETS = durations(50, 100, 250, 500, 1_000, 2_000, 5_000, 10_000, 30_000);
     private static final double[] SIMILARITY_BUCKETS = {30, 40, 50, 60, 70, 80, 90, 100};
     private static final double[] BATCH_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128};
 
@@ -79,6 +90,7 @@ public final class PlatformMetrics {
     private final Map<String, AtomicLong> storeUp = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> kafkaLag = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> moduleCounts = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> breakerStates = new ConcurrentHashMap<>();
 
     public PlatformMetrics(MeterRegistry registry, MetricsProperties properties) {
         this.registry = registry;
@@ -247,12 +259,19 @@ public final class PlatformMetrics {
      * {@code status} the HTTP status class ({@code 2xx}, {@code 4xx}, {@code 5xx}).
      */
     public void frontDoorRequest(String project, String module, String operation, String status, long nanos) {
-        Counter.builder(FRONT_DOOR_REQUESTS).description("Front Door calls by project, module, operation and status class")
+        Counter.builder(FRONTDOOR_REQUESTS).description("Front Door calls by project, module, operation and status class")
                 .tags("project", project, "module", module, "operation", operation, "status", status).register(registry).increment();
-        Timer.builder(FRONT_DOOR_REQUEST_DURATION).description("Time to answer a Front Door call, by project, module and operation")
+        Timer.builder(FRONTDOOR_REQUEST_DURATION).description("Time to answer a Front Door call, by project, module and operation")
                 .tags("project", project, "module", module, "operation", operation)
                 .serviceLevelObjectives(durations(5, 25, 100, 250, 1000, 2500, 10000, 30000))
                 .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A weighted ensemble's vote: the winning cluster's share of the weight (0 to 1). */
+    public void ensembleAgreement(String project, String module, double agreement) {
+        DistributionSummary.builder(FRONTDOOR_ENSEMBLE_AGREEMENT).description("Weighted ensembles' agreement: the winning answer's share of the weight")
+                .baseUnit("ratio").tags("project", project, "module", module).serviceLevelObjectives(0.25, 0.5, 0.75, 0.9, 1.0)
+                .register(registry).record(agreement);
     }
 
     /** The modules of the current manifests by {@code status} (enabled, disabled, deprecated, development). */
@@ -265,6 +284,63 @@ public final class PlatformMetrics {
                 return value;
             }).set(count.getValue());
         }
+    }
+
+    /**
+     * One HTTP call of an inference upstream by the Front Door. {@code upstream} is the upstream's
+     * {@code host:port} (never a URL: paths and query strings can carry ids or keys);
+     * {@code result}: ok, client_error, auth_error, rate_limited, server_error, connect_error,
+     * timeout, invalid_response, stream_cut, or breaker_open (no call made: the breaker refused it).
+     */
+    public void upstreamRequest(String project, String module, String upstream, String result) {
+        Counter.builder(FRONTDOOR_UPSTREAM_REQUESTS).description("Calls of inference upstreams, by result")
+                .tags("project", project, "module", module, "upstream_host", upstream, "result", result)
+                .register(registry).increment();
+    }
+
+    /** Time of one upstream call, from sending the request to its last byte (or its failure). */
+    public void upstreamDuration(String project, String module, long nanos) {
+        Timer.builder(FRONTDOOR_UPSTREAM_DURATION).description("Time of one call of an inference upstream")
+                .serviceLevelObjectives(UPSTREAM_BUCKETS).tags("project", project, "module", module)
+                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Time from sending a streamed request to the upstream's first SSE data line. */
+    public void timeToFirstToken(String project, String module, long nanos) {
+        Timer.builder(FRONTDOOR_TIME_TO_FIRST_TOKEN).description("Time from a streamed request to the upstream's first data line")
+                .serviceLevelObjectives(FIRST_TOKEN_BUCKETS).tags("project", project, "module", module)
+                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A repeated upstream call; {@code reason}: rate_limited, server_error, connect_error or timeout. */
+    public void upstreamRetry(String project, String module, String reason) {
+        Counter.builder(FRONTDOOR_RETRIES).description("Inference upstream calls repeated after a failure, by reason")
+                .tags("project", project, "module", module, "reason", reason).register(registry).increment();
+    }
+
+    /** A request handed from the inference module {@code module} to the next of its fallbacks. */
+    public void upstreamFallback(String project, String module) {
+        Counter.builder(FRONTDOOR_FALLBACKS).description("Requests handed from an inference module to its next fallback")
+                .tags("project", project, "module", module).register(registry).increment();
+    }
+
+    /** The circuit breaker of the upstream {@code host:port}: 0 closed, 1 half-open, 2 open. */
+    public void breakerState(String upstream, int state) {
+        breakerStates.computeIfAbsent(upstream, u -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.builder(FRONTDOOR_BREAKER_STATE, value, AtomicLong::get)
+                    .description("Circuit breaker of an inference upstream: 0 closed, 1 half-open, 2 open")
+                    .tags("upstream", u).register(registry);
+            return value;
+        }).set(state);
+    }
+
+    /** Tokens an upstream reported in its {@code usage}: {@code in} the prompt's, {@code out} the completion's. */
+    public void tokens(String project, String module, long in, long out) {
+        Counter.builder(FRONTDOOR_TOKENS).description("Tokens of inference calls as the upstream reported them")
+                .tags("project", project, "module", module, "direction", "in").register(registry).increment(in);
+        Counter.builder(FRONTDOOR_TOKENS).description("Tokens of inference calls as the upstream reported them")
+                .tags("project", project, "module", module, "direction", "out").register(registry).increment(out);
     }
 
     static String sourceKind(String source) {

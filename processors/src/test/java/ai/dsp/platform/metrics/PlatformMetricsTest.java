@@ -92,4 +92,21 @@ class PlatformMetricsTest {
         return registry.get(PlatformMetrics.INGEST_DOCUMENTS).tags("collection", collection, "outcome", outcome, "source", "kafka")
                 .counter().count();
     }
+
+    @Test
+    void theFrontDoorsUpstreamMetricsCarryProjectModuleAndHostOnlyAndTheBreakerGaugeFollowsItsState() {
+        metrics.upstreamRequest("demo", "chat", "api.groq.com:443", "ok");
+        metrics.upstreamRequest("demo", "chat", "api.groq.com:443", "ok");
+        metrics.tokens("demo", "chat", 40, 7);
+        metrics.tokens("demo", "chat", 2, 1);
+        metrics.breakerState("api.groq.com:443", 2);
+        metrics.breakerState("api.groq.com:443", 1);
+
+        assertThat(registry.get(PlatformMetrics.FRONTDOOR_UPSTREAM_REQUESTS)
+                .tags("project", "demo", "module", "chat", "upstream_host", "api.groq.com:443", "result", "ok").counter().count()).isEqualTo(2);
+        assertThat(registry.get(PlatformMetrics.FRONTDOOR_TOKENS).tags("direction", "in").counter().count()).isEqualTo(42);
+        assertThat(registry.get(PlatformMetrics.FRONTDOOR_TOKENS).tags("direction", "out").counter().count()).isEqualTo(8);
+        assertThat(registry.get(PlatformMetrics.FRONTDOOR_BREAKER_STATE).tag("upstream", "api.groq.com:443").gauge().value()).isEqualTo(1);
+        assertThat(registry.find(PlatformMetrics.FRONTDOOR_BREAKER_STATE).gauges()).hasSize(1);
+    }
 }

@@ -41,6 +41,19 @@ class ManifestValidatorTest {
     }
 
     @Test
+    void anInferenceModulesFallbacksAndCallLimitsAreKnownKeys() throws IOException {
+        ManifestChecks.Report fine = validate("inference_endpoint", """
+                {"model_name": "llama", "endpoint_url": "http://llm/v1", "fallbacks": ["demo-backup"], "connect_timeout_ms": 2000,
+                 "first_byte_timeout_ms": "${environments.${environment}.limits.first_byte}", "timeout_ms": 60000, "max_retries": 1}
+                """);
+        ManifestChecks.Report wrong = validate("inference_endpoint", "{\"timeout_ms\": \"soon\", \"max_retries\": 1.5}");
+
+        assertThat(fine.errors()).isEmpty();
+        assertThat(wrong.errors()).extracting(ManifestChecks.Finding::path)
+                .containsExactlyInAnyOrder("/modules/0/config/max_retries", "/modules/0/config/timeout_ms");
+    }
+
+    @Test
     void anUnknownModuleTypeIsAnErrorAndItsConfigIsNotJudged() throws IOException {
         ManifestChecks.Report report = validate("apisix_gateway", "{\"max_tokens\": \"a lot\"}");
 

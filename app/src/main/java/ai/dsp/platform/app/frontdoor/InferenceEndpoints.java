@@ -1,0 +1,84 @@
+package ai.dsp.platform.app.frontdoor;
+
+import ai.dsp.platform.api.BadRequestException;
+import ai.dsp.platform.app.frontdoor.inference.ChatResult;
+import ai.dsp.platform.app.frontdoor.inference.InferenceClient;
+import ai.dsp.platform.app.frontdoor.inference.InferenceModule;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * An {@code inference_endpoint} module answering chat completions: its OpenAI-compatible
+ * upstream from the module's resolved config, through the {@link InferenceClient} (retries,
+ * fallbacks to the project's other inference modules, a breaker per upstream, timeouts), the
+ * upstream's status and OpenAI-style body passed on.
+ */
+@Component("inferenceEndpoints")
+public class InferenceEndpoints {
+
+    static final String INFERENCE = "inference_endpoint";
+
+    private final FrontDoor frontDoor;
+    private final InferenceClient client;
+    private final ObjectMapper json;
+
+    public InferenceEndpoints(FrontDoor frontDoor, InferenceClient client, ObjectMapper json) {
+        this.frontDoor = frontDoor;
+        this.client = client;
+        this.json = json;
+    }
+
+    /** Whether the module is a weighted ensemble rather than one upstream. */
+    public boolean ensemble(ProjectModule module) {
+        return "weighted_ensemble".equals(module.config().path("strategy").asText());
+    }
+
+    public JsonNode complete(Exchange exchange) {
+        ProjectModule module = exchange.getProperty(FrontDoor.MODULE, ProjectModule.class);
+        ObjectNode request = request(exchange);
+        ChatResult result = client.complete(upstream(module), request, fallbacks(module));
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, result.status());
+        result.headers().forEach((name, value) -> exchange.getMessage().setHeader(name, value));
+        return result.body();
+    }
+
+    /** A member of an ensemble: an inference module of the same project with one upstream. */
+    ProjectModule member(ProjectModule ensemble, String name) {
+        ProjectModule member = frontDoor.find(ensemble.project(), name);
+        if (!INFERENCE.equals(member.type()) || ensemble(member)) {
+            throw new IllegalStateException("ensemble " + ensemble.name() + " names " + name + ", which is not an inference module with an upstream");
+        }
+        return member;
+    }
+
+    /** The module as the client calls it, from its config resolved for this request. */
+    InferenceModule upstream(ProjectModule module) {
+        return client.module(module.project(), module.name(), frontDoor.resolvedConfig(module));
+    }
+
+    /** The project's other inference modules, by name, for the module's {@code fallbacks}. */
+    Function<String, Optional<InferenceModule>> fallbacks(ProjectModule module) {
+        return name -> {
+            ProjectModule fallback = frontDoor.find(module.project(), name);
+            return INFERENCE.equals(fallback.type()) && !ensemble(fallback) ? Optional.of(upstream(fallback)) : Optional.empty();
+        };
+    }
+
+    ObjectNode request(Exchange exchange) {
+        Object body = exchange.getMessage().getBody();
+        if (body == null) {
+            throw new BadRequestException("the body is an OpenAI chat completions request: {messages, ...}");
+        }
+        JsonNode tree = json.valueToTree(body);
+        if (!tree.isObject()) {
+            throw new BadRequestException("the body is an OpenAI chat completions request: {messages, ...}");
+        }
+        return (ObjectNode) tree;
+    }
+}
