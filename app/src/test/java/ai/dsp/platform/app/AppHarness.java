@@ -11,6 +11,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.security.crypto.password.PasswordEncoder;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -199,6 +200,25 @@ final class AppHarness implements AutoCloseable {
         }
         headers.forEach(request::header);
         return send(request);
+    }
+
+    /**
+     * A POST of a JSON body whose response is read as it comes: returns once the response's
+     * headers have arrived, with the body still streaming (Server-Sent Events).
+     */
+    HttpResponse<InputStream> postStreaming(String path, Object body, Map<String, String> headers) {
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+            headers.forEach(request::header);
+            return http.send(authorized(request).build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     Reply postMultipart(String path, Multipart form) {

@@ -78,10 +78,12 @@ public final class ChatAnswerer implements Answerer {
      * HTTP client's threads. If {@code onToken} throws, the stream is cancelled and the exception
      * goes to {@code onError}.
      */
+    @Override
     public void stream(String question, List<Source> sources, Consumer<String> onToken,
             Consumer<Answer> onComplete, Consumer<Throwable> onError) {
         if (sources.isEmpty()) {
-            onComplete.accept(Answer.noMatchingContent(properties.model()));
+            Answer nothing = Answer.noMatchingContent(properties.model());
+            nothing.deliver(List.of(nothing.text()), onToken, onComplete, onError);
             return;
         }
         StreamingAnswer handler = new StreamingAnswer(sources, onToken, onComplete, onError);

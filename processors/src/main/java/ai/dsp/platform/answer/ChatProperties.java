@@ -20,7 +20,8 @@ import org.springframework.validation.annotation.Validated;
  * @param apiKey         sent as a bearer token; may be empty for local servers; never logged
  * @param temperature    0 keeps answers as close to the sources as the model allows
  * @param maxTokens      the most tokens one answer may use
- * @param timeout        for connecting and for the whole (non-streamed) response
+ * @param timeout        for connecting, for the whole (non-streamed) response, and the longest a
+ *                       streamed answer may go without a word
  * @param promptTemplate path of the prompt file, relative to the working directory
  */
 @ConfigurationProperties("dsp.answer.llm")

@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
 final class Citations {
 
     // Models also write grouped markers such as [1, 3]; those count as citations of 1 and 3.
-    private static final Pattern MARKER = Pattern.compile("\\[(\\d{1,4}(?:\\s*,\\s*\\d{1,4})*)]");
+    static final Pattern MARKER = Pattern.compile("\\[(\\d{1,4}(?:\\s*,\\s*\\d{1,4})*)]");
 
     private static final Pattern MARKER_WITH_LEADING_SPACE = Pattern.compile("\\s*" + MARKER.pattern());
 

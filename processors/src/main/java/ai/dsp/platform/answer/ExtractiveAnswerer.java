@@ -8,8 +8,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Answers without a language model by quoting the retrieved sentences that share the most
@@ -65,16 +65,47 @@ public final class ExtractiveAnswerer implements Answerer {
 
     @Override
     public Answer answer(String question, List<Source> sources) {
+        return answer(pieces(question, sources), sources);
+    }
+
+    /** Sentence by sentence: each quoted sentence with its marker is one piece. */
+    @Override
+    public void stream(String question, List<Source> sources, Consumer<String> onToken,
+            Consumer<Answer> onComplete, Consumer<Throwable> onError) {
+        List<String> pieces;
+        try {
+            pieces = pieces(question, sources);
+        } catch (RuntimeException e) {
+            onError.accept(e);
+            return;
+        }
+        Answer answer = answer(pieces, sources);
+        answer.deliver(pieces.isEmpty() ? List.of(answer.text()) : pieces, onToken, onComplete, onError);
+    }
+
+    private static Answer answer(List<String> pieces, List<Source> sources) {
+        if (pieces.isEmpty()) {
+            return Answer.noMatchingContent(GENERATOR);
+        }
+        String text = String.join("", pieces);
+        return new Answer(text, Citations.parse(text, sources), GENERATOR);
+    }
+
+    /** The answer's text in pieces that add up to it: the chosen sentences, cited, each after the first led by a space. */
+    private List<String> pieces(String question, List<Source> sources) {
         List<Sentence> candidates = sentences(sources, Terms.of(question));
         if (candidates.isEmpty()) {
-            return Answer.noMatchingContent(GENERATOR);
+            return List.of();
         }
         List<Sentence> chosen = best(candidates);
         if (chosen.isEmpty()) {
             chosen = List.of(candidates.get(0));
         }
-        String text = chosen.stream().map(Sentence::cited).collect(Collectors.joining(" "));
-        return new Answer(text, Citations.parse(text, sources), GENERATOR);
+        List<String> pieces = new ArrayList<>(chosen.size());
+        for (Sentence sentence : chosen) {
+            pieces.add(pieces.isEmpty() ? sentence.cited() : " " + sentence.cited());
+        }
+        return pieces;
     }
 
     private List<Sentence> best(List<Sentence> candidates) {

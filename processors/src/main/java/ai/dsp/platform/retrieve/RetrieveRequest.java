@@ -7,6 +7,9 @@ import java.util.Map;
 /**
  * The body of {@code /api/v1/retrieve} and {@code /api/v1/query}. {@code filter} maps a metadata
  * field to a value (equality), {@code {"in": [...]}} or a range {@code {"gte": .., "lt": ..}}.
+ * {@code stream}: {@code /api/v1/query} answers with Server-Sent Events when true (without it, an
+ * {@code Accept: text/event-stream} header decides); {@code /retrieve} ignores it. Fields the
+ * platform does not know are ignored, so clients of other RAG APIs keep working.
  */
 public record RetrieveRequest(
         String query,
@@ -14,5 +17,6 @@ public record RetrieveRequest(
         Integer k,
         RetrievalMode mode,
         Map<String, Object> filter,
-        @JsonProperty("min_score") Double minScore) {
+        @JsonProperty("min_score") Double minScore,
+        Boolean stream) {
 }

@@ -3,7 +3,8 @@ package ai.dsp.platform.answer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.dsp.platform.answer.FakeOpenAiServer.RecordedRequest;
+import ai.dsp.platform.testing.FakeOpenAiServer;
+import ai.dsp.platform.testing.FakeOpenAiServer.RecordedRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -146,6 +147,18 @@ class ChatAnswererTest {
         RecordedRequest request = server.takeRequest();
         assertThat(request.path()).isEqualTo("/v1/chat/completions");
         assertThat(request.body().path("stream").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aStreamWithoutSourcesSaysSoWithoutAskingTheModel() throws Exception {
+        List<String> received = new CopyOnWriteArrayList<>();
+        CompletableFuture<Answer> done = new CompletableFuture<>();
+
+        answerer(properties()).stream(QUESTION, List.of(), received::add, done::complete, done::completeExceptionally);
+
+        assertThat(done.get(5, TimeUnit.SECONDS).text()).isEqualTo(Answer.NO_MATCHING_CONTENT);
+        assertThat(received).containsExactly(Answer.NO_MATCHING_CONTENT);
+        assertThat(server.requestCount()).isZero();
     }
 
     @Test

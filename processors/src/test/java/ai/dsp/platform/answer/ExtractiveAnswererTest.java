@@ -2,6 +2,7 @@ package ai.dsp.platform.answer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -33,6 +34,56 @@ class ExtractiveAnswererTest {
                 "Nightly backups are retained for 35 days and stored encrypted in a second region. [2]");
         assertThat(answer.citations()).containsExactly(2);
         assertThat(answer.generator()).isEqualTo("extractive");
+    }
+
+    @Test
+    void streamsTheSameAnswerSentenceBySentence() {
+        List<Source> sources = List.of(HANDBOOK, BACKUP_POLICY, INCIDENT_RUNBOOK);
+        String question = "Who requests a restore of lost data, and how often are restores tested?";
+        List<String> pieces = new ArrayList<>();
+        List<Answer> completed = new ArrayList<>();
+
+        answerer.stream(question, sources, pieces::add, completed::add, error -> {
+            throw new AssertionError(error);
+        });
+
+        Answer whole = answerer.answer(question, sources);
+        assertThat(completed).containsExactly(whole);
+        assertThat(pieces).containsExactly(
+                "Restores are tested once per quarter by the platform team. [2]",
+                " If data was lost, the service owner requests a restore from the latest backup. [3]");
+        assertThat(String.join("", pieces)).isEqualTo(whole.text());
+    }
+
+    @Test
+    void aStreamWithNothingToQuoteSaysSoInOnePiece() {
+        List<String> pieces = new ArrayList<>();
+        List<Answer> completed = new ArrayList<>();
+
+        answerer.stream("anything", List.of(), pieces::add, completed::add, error -> {
+            throw new AssertionError(error);
+        });
+
+        assertThat(pieces).containsExactly(Answer.NO_MATCHING_CONTENT);
+        assertThat(completed).extracting(Answer::text).containsExactly(Answer.NO_MATCHING_CONTENT);
+    }
+
+    @Test
+    void aReaderThatFailsStopsTheStreamAndGetsItsFailureBack() {
+        IllegalStateException gone = new IllegalStateException("client gone");
+        List<String> pieces = new ArrayList<>();
+        List<Throwable> errors = new ArrayList<>();
+
+        answerer.stream("Who requests a restore of lost data, and how often are restores tested?",
+                List.of(HANDBOOK, BACKUP_POLICY, INCIDENT_RUNBOOK), piece -> {
+                    pieces.add(piece);
+                    throw gone;
+                }, answer -> {
+                    throw new AssertionError("completed after the reader failed");
+                }, errors::add);
+
+        assertThat(pieces).hasSize(1);
+        assertThat(errors).containsExactly(gone);
     }
 
     @Test

@@ -19,6 +19,7 @@ import org.springframework.stereotype.Component;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -102,14 +103,26 @@ public class AuditTrail implements AutoCloseable {
      */
     public void results(Exchange exchange) {
         Object body = exchange.getMessage().getBody();
-        Map<String, Object> results = new LinkedHashMap<>();
         if (body instanceof RetrieveResponse retrieved) {
-            results.put("documents", retrieved.results().stream().map(RetrievedChunk::documentId).distinct().toList());
-            results.put("chunks", retrieved.results().stream().map(RetrievedChunk::chunkId).toList());
+            note(exchange, retrieved.results().stream().map(RetrievedChunk::documentId).toList(),
+                    retrieved.results().stream().map(RetrievedChunk::chunkId).toList());
         } else if (body instanceof QueryResponse answered) {
-            results.put("documents", answered.sources().stream().map(QueryResponse.QuerySource::document_id).distinct().toList());
-            results.put("chunks", answered.sources().stream().map(QueryResponse.QuerySource::chunk_id).toList());
+            sources(exchange, answered.sources());
+        } else {
+            exchange.setProperty(RESULTS, Map.of());
         }
+    }
+
+    /** Notes the sources an answer was given (a streamed one: its {@code sources} event) for the call's record. */
+    public void sources(Exchange exchange, List<QueryResponse.QuerySource> sources) {
+        note(exchange, sources.stream().map(QueryResponse.QuerySource::document_id).toList(),
+                sources.stream().map(QueryResponse.QuerySource::chunk_id).toList());
+    }
+
+    private static void note(Exchange exchange, List<String> documents, List<String> chunks) {
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("documents", documents.stream().distinct().toList());
+        results.put("chunks", chunks);
         exchange.setProperty(RESULTS, results);
     }
 

@@ -29,8 +29,8 @@ import ai.dsp.platform.retrieve.RetrievalProperties;
 import ai.dsp.platform.retrieve.Retriever;
 import ai.dsp.platform.store.ChunkStore;
 import ai.dsp.platform.store.lucene.LuceneChunkStore;
-import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.TokenCountEstimator;
+import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.HuggingFaceTokenCountEstimator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
@@ -112,15 +112,18 @@ public class PlatformConfiguration {
         return new TikaExtractor(properties);
     }
 
-    /** The embedding model's own tokenizer: chunk sizes and the token counts ({@code usage}) of the OpenAI-compatible API. */
+    /**
+     * The embedding model's tokenizer (bert-base-uncased WordPiece): chunk sizes and the token
+     * counts of streamed answers and of the OpenAI-compatible API. Thread-safe.
+     */
     @Bean
-    TokenCountEstimator tokenCounter() {
+    TokenCountEstimator tokenCountEstimator() {
         return new HuggingFaceTokenCountEstimator();
     }
 
     @Bean
-    Chunker chunker(ChunkingProperties properties, TokenCountEstimator tokenCounter) {
-        return new Chunker(properties, tokenCounter);
+    Chunker chunker(ChunkingProperties properties, TokenCountEstimator tokens) {
+        return new Chunker(properties, tokens);
     }
 
     @Bean
@@ -155,8 +158,10 @@ public class PlatformConfiguration {
         return ChatAnswerer.configured(chat) ? new ChatAnswerer(chat) : new ExtractiveAnswerer();
     }
 
+    /** A streamed answer is given up after the chat endpoint's timeout without a word. */
     @Bean
-    QueryService queryService(Retriever retriever, Answerer answerer, PlatformMetrics metrics) {
-        return new QueryService(retriever, answerer, metrics);
+    QueryService queryService(Retriever retriever, Answerer answerer, PlatformMetrics metrics, TokenCountEstimator tokens,
+                              ChatProperties chat) {
+        return new QueryService(retriever, answerer, metrics, tokens, chat.timeout());
     }
 }

@@ -36,7 +36,7 @@ public class RagChat {
 
     public Map<String, Object> complete(ProjectModule module, Map<String, Object> request, List<MetadataFilter> scope) {
         String question = lastUserMessage(request);
-        RetrieveRequest retrieve = modules.scoped(module, new RetrieveRequest(question, null, null, null, null, null));
+        RetrieveRequest retrieve = modules.scoped(module, new RetrieveRequest(question, null, null, null, null, null, null));
         QueryResponse answer = queries.query(retrieve, scope);
         int promptTokens = tokens.estimateTokenCountInText(question);
         int completionTokens = tokens.estimateTokenCountInText(answer.answer());

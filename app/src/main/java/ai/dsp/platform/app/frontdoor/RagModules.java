@@ -79,7 +79,7 @@ public class RagModules {
             throw new BadRequestException("module " + module.name() + " serves the collection " + collection + ", not " + request.collection());
         }
         Integer k = request.k() != null ? request.k() : module.config().hasNonNull("retrieval_k") ? module.config().get("retrieval_k").asInt() : null;
-        return new RetrieveRequest(request.query(), collection, k, request.mode(), request.filter(), request.minScore());
+        return new RetrieveRequest(request.query(), collection, k, request.mode(), request.filter(), request.minScore(), request.stream());
     }
 
     /** A document found through the module: 404 when it belongs to another collection. */
