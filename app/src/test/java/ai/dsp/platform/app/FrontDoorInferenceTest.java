@@ -8,10 +8,19 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
@@ -37,7 +46,9 @@ class FrontDoorInferenceTest {
         large = new OpenAiUpstream();
         slow = new OpenAiUpstream();
         app = AppHarness.start(work.resolve("data"), work.resolve("inbox"), "--dsp.front-door.ensemble.timeout=3000",
-                "--dsp.front-door.inference.retry-initial-delay=10ms", "--dsp.front-door.inference.retry-max-delay=20ms");
+                "--dsp.front-door.inference.retry-initial-delay=10ms", "--dsp.front-door.inference.retry-max-delay=20ms",
+                // the tests' failing upstreams must not open a breaker for the tests after them (InferenceClientTest tests the breaker)
+                "--dsp.front-door.inference.breaker.minimum-calls=1000");
         String manifest = """
                 {"manifest": {"project_id": "infer", "project_name": "Inference", "environment": "development",
                   "environments": {"development": {"urls": {"fast": "%s", "large": "%s", "slow": "%s"}, "secrets": {"key": "sk-upstream-secret"}}},
@@ -104,6 +115,80 @@ class FrontDoorInferenceTest {
         assertThat(root.status()).isEqualTo(200);
         assertThat(reader.get("/v1/models").body().path("data")).extracting(model -> model.path("id").asText())
                 .contains("infer/infer-fast-inference_endpoint", "infer/infer-vote-inference_endpoint");
+    }
+
+    /** The data lines of a stream, one per event, as they arrive. */
+    private static BufferedReader lines(HttpResponse<InputStream> response) {
+        return new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+    }
+
+    private static String nextData(BufferedReader lines) throws IOException {
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+            if (line.startsWith("data: ")) {
+                return line.substring("data: ".length());
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void aStreamedChatPassesTheUpstreamsEventsThroughAsTheyCome() throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
+        CountDownLatch sentLast = new CountDownLatch(1);
+        fast.enqueue(OpenAiUpstream.streamGated(List.of("Par", "is", "."), gate, sentLast));
+        Map<String, Object> request = new HashMap<>(chat("infer/infer-fast-inference_endpoint", "Capital of France?"));
+        request.put("stream", true);
+        HttpResponse<InputStream> response = reader.postStreaming("/v1/chat/completions", request, Map.of());
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        try (BufferedReader events = lines(response)) {
+            JsonNode first = AppHarness.JSON.readTree(nextData(events));
+            assertThat(first.at("/choices/0/delta/content").asText()).isEqualTo("Par");
+            // the upstream still holds its last token: what arrived was not buffered
+            assertThat(sentLast.getCount()).isEqualTo(1);
+            gate.countDown();
+            StringBuilder text = new StringBuilder("Par");
+            List<String> rest = new ArrayList<>();
+            for (String data = nextData(events); data != null; data = nextData(events)) {
+                rest.add(data);
+                if (!data.equals("[DONE]")) {
+                    text.append(AppHarness.JSON.readTree(data).at("/choices/0/delta/content").asText(""));
+                }
+            }
+            assertThat(rest).last().isEqualTo("[DONE]");
+            assertThat(text.toString()).isEqualTo("Paris.");
+        }
+    }
+
+    @Test
+    void aStreamedEnsembleStreamsTheChosenAnswerAfterTheVote() throws Exception {
+        Map<String, Object> request = new HashMap<>(chat("infer/infer-vote-inference_endpoint", "Capital of France?"));
+        request.put("stream", true);
+        HttpResponse<InputStream> response = reader.postStreaming("/v1/chat/completions", request, Map.of());
+        assertThat(response.statusCode()).isEqualTo(200);
+        try (BufferedReader events = lines(response)) {
+            JsonNode text = AppHarness.JSON.readTree(nextData(events));
+            assertThat(text.at("/choices/0/delta/content").asText()).isEqualTo("The capital of France is Paris.");
+            JsonNode last = AppHarness.JSON.readTree(nextData(events));
+            assertThat(last.at("/choices/0/finish_reason").asText()).isEqualTo("stop");
+            assertThat(last.at("/ensemble/answered_by").asText()).isEqualTo("infer/infer-large-inference_endpoint");
+            assertThat(nextData(events)).isEqualTo("[DONE]");
+        }
+        assertThat(large.lastRequest().body().path("stream").asBoolean(true)).isFalse();
+    }
+
+    @Test
+    void aStreamRefusedBeforeItsFirstEventIsAnOrdinaryErrorAnswer() throws Exception {
+        fast.otherwise(OpenAiUpstream.serverError());
+        large.otherwise(OpenAiUpstream.serverError());
+        Map<String, Object> request = new HashMap<>(chat("infer/infer-fast-inference_endpoint", "Capital of France?"));
+        request.put("stream", true);
+        HttpResponse<InputStream> response = reader.postStreaming("/v1/chat/completions", request, Map.of());
+        assertThat(response.statusCode()).isEqualTo(502);
+        assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+        JsonNode error = AppHarness.JSON.readTree(response.body().readAllBytes());
+        assertThat(error.at("/error/message").asText()).isNotBlank();
+        assertThat(error.toString()).doesNotContain("sk-upstream-secret");
     }
 
     @Test

@@ -3,6 +3,7 @@ package ai.dsp.platform.app.frontdoor;
 import ai.dsp.platform.api.BadRequestException;
 import ai.dsp.platform.app.frontdoor.inference.ChatResult;
 import ai.dsp.platform.app.frontdoor.inference.InferenceClient;
+import ai.dsp.platform.app.http.EventStream;
 import ai.dsp.platform.metrics.PlatformMetrics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,6 +28,12 @@ public class Ensembles {
 
     /** Exchange property: the member calls of the ensemble, to report those the timeout cut off. */
     public static final String CALLS = "DspEnsembleCalls";
+    /**
+     * Exchange property: the caller's event stream, when it asked for one, opened before the
+     * split (whose aggregated message no longer holds the HTTP response); the chosen answer goes
+     * to it after the vote.
+     */
+    static final String STREAM = "DspEnsembleStream";
 
     private final InferenceEndpoints endpoints;
     private final InferenceClient client;
@@ -50,10 +57,11 @@ public class Ensembles {
     public List<Call> calls(Exchange exchange) {
         ProjectModule ensemble = exchange.getProperty(FrontDoor.MODULE, ProjectModule.class);
         ObjectNode request = endpoints.request(exchange);
+        // the vote needs every answer whole: the members are asked for them, the chosen one is streamed after the vote
         if (request.path("stream").asBoolean(false)) {
-            // the vote needs every answer whole; the chosen one is not streamed after it yet
-            request.put("stream", false);
+            exchange.setProperty(STREAM, EventStream.open(exchange, json));
         }
+        request.put("stream", false);
         JsonNode config = ensemble.config();
         for (String field : List.of("max_tokens", "temperature")) {
             if (!request.has(field) && config.has(field)) {
@@ -87,7 +95,11 @@ public class Ensembles {
         }
     }
 
-    /** The vote over the answers that came back within the timeout; the others are reported as timed out. */
+    /**
+     * The vote over the answers that came back within the timeout; the others are reported as
+     * timed out. A caller that asked for a stream gets the chosen answer as OpenAI chunks: the
+     * text, then {@code finish_reason} with the {@code ensemble} report, then {@code [DONE]}.
+     */
     public JsonNode answer(Exchange exchange, List<EnsembleVote.Member> answered) {
         ProjectModule ensemble = exchange.getProperty(FrontDoor.MODULE, ProjectModule.class);
         @SuppressWarnings("unchecked")
@@ -117,6 +129,34 @@ public class Ensembles {
         report.put("agreement", result.agreement());
         report.put("answered_by", result.answer().model());
         report.set("members", json.valueToTree(result.members()));
+        EventStream stream = exchange.getProperty(STREAM, EventStream.class);
+        if (stream != null) {
+            stream(stream, response);
+            return null;
+        }
         return response;
+    }
+
+    private void stream(EventStream stream, ObjectNode response) {
+        try (EventStream events = stream) {
+            ObjectNode text = chunk(response);
+            text.withArray("choices").addObject().put("index", 0).putObject("delta").put("role", "assistant")
+                    .put("content", response.at("/choices/0/message/content").asText());
+            events.send(null, text);
+            ObjectNode last = chunk(response);
+            last.withArray("choices").addObject().put("index", 0).put("finish_reason", "stop").putObject("delta");
+            last.set("ensemble", response.get("ensemble"));
+            events.send(null, last);
+            events.send(null, "[DONE]");
+        }
+    }
+
+    private ObjectNode chunk(ObjectNode response) {
+        ObjectNode chunk = json.createObjectNode();
+        chunk.put("id", response.path("id").asText());
+        chunk.put("object", "chat.completion.chunk");
+        chunk.put("created", response.path("created").asLong());
+        chunk.put("model", response.path("model").asText());
+        return chunk;
     }
 }

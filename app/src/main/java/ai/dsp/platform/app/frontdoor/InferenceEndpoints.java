@@ -4,6 +4,7 @@ import ai.dsp.platform.api.BadRequestException;
 import ai.dsp.platform.app.frontdoor.inference.ChatResult;
 import ai.dsp.platform.app.frontdoor.inference.InferenceClient;
 import ai.dsp.platform.app.frontdoor.inference.InferenceModule;
+import ai.dsp.platform.app.http.EventStream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -39,9 +40,18 @@ public class InferenceEndpoints {
         return "weighted_ensemble".equals(module.config().path("strategy").asText());
     }
 
-    public JsonNode complete(Exchange exchange) {
+    /**
+     * The module's completion; with {@code stream: true} the upstream's Server-Sent Events are
+     * passed through unbuffered (the body is then empty: the events went out already).
+     */
+    public Object complete(Exchange exchange) {
         ProjectModule module = exchange.getProperty(FrontDoor.MODULE, ProjectModule.class);
         ObjectNode request = request(exchange);
+        if (request.path("stream").asBoolean(false)) {
+            ClientStream sink = new ClientStream(exchange, EventStream.open(exchange, json));
+            client.stream(upstream(module), request, fallbacks(module), sink);
+            return exchange.getMessage().getBody();
+        }
         ChatResult result = client.complete(upstream(module), request, fallbacks(module));
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, result.status());
         result.headers().forEach((name, value) -> exchange.getMessage().setHeader(name, value));

@@ -83,6 +83,16 @@ public final class EventStream implements AutoCloseable {
         write(frame.toString());
     }
 
+    /**
+     * Writes bytes that already are Server-Sent Events (an upstream's, passed on as they come)
+     * and flushes them.
+     *
+     * @throws ClientGoneException when the client has gone away or the stream is closed
+     */
+    public synchronized void sendRaw(byte[] events) {
+        write(new String(events, StandardCharsets.UTF_8));
+    }
+
     /** Whether an event has been sent, that is, whether the response is committed to being a stream. */
     public synchronized boolean started() {
         return out != null;
