@@ -343,10 +343,16 @@ public abstract class ChunkStoreContract {
         }
 
         @ParameterizedTest
-        @ValueSource(strings = {"", "Docs", "../etc", "a/b", "-lead", "with space",
-                "x2345678901234567890123456789012345678901234567890123456789012345"})
+        @ValueSource(strings = {"", "Docs", "../etc", "a/b", "-lead", ".lead", "a..b", "with space",
+                "x23456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"})
         void rejectsInvalidNames(String name) {
             assertThatThrownBy(() -> store.countChunks(name)).isInstanceOf(IllegalArgumentException.class);
+        }
+
+        @Test
+        void takesTheFrontDoorsProjectDotModuleNames() {
+            store.replaceDocument("demo.demo-docs-rag_config", "doc", chunks("doc", 1, "words"));
+            assertThat(store.countChunks("demo.demo-docs-rag_config")).isEqualTo(1);
         }
 
         @Test

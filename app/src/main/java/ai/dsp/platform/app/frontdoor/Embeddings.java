@@ -12,8 +12,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +24,8 @@ import java.util.Map;
 /**
  * Embeddings through a module: {@code {texts}} -> {@code {embeddings}} (the seed's call, also at
  * {@code /api/embeddings}) and OpenAI's {@code {input}} -> {@code {object: list, data[{embedding,
- * index}], model, usage}}. A {@code rag_config} module embeds with the platform's in-process
+ * index}], model, usage}} (the embeddings as floats, or as base64 with {@code encoding_format:
+ * base64}, the official clients' default). A {@code rag_config} module embeds with the platform's in-process
  * model (the one its collection was indexed with); a {@code model_server} module's
  * {@code service_url} + {@code embeddings_endpoint} is called with the seed's body.
  */
@@ -55,9 +59,11 @@ public class Embeddings {
         Object input = body == null ? null : body.get("input");
         List<String> texts = input instanceof String one ? List.of(one) : texts(input, "input");
         List<float[]> vectors = embed(module, texts);
+        // the official clients ask for base64 unless told otherwise, and decode it themselves
+        boolean base64 = "base64".equals(body.get("encoding_format"));
         List<Map<String, Object>> data = new ArrayList<>();
         for (int i = 0; i < vectors.size(); i++) {
-            data.add(Map.of("object", "embedding", "embedding", vectors.get(i), "index", i));
+            data.add(Map.of("object", "embedding", "embedding", base64 ? base64(vectors.get(i)) : vectors.get(i), "index", i));
         }
         int counted = texts.stream().mapToInt(tokens::estimateTokenCountInText).sum();
         Map<String, Object> answer = new LinkedHashMap<>();
@@ -66,6 +72,15 @@ public class Embeddings {
         answer.put("model", module.project() + "/" + module.name());
         answer.put("usage", Map.of("prompt_tokens", counted, "total_tokens", counted));
         return answer;
+    }
+
+    /** OpenAI's base64 form: the little-endian 32-bit floats. */
+    private static String base64(float[] vector) {
+        ByteBuffer bytes = ByteBuffer.allocate(vector.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (float value : vector) {
+            bytes.putFloat(value);
+        }
+        return Base64.getEncoder().encodeToString(bytes.array());
     }
 
     private List<float[]> embed(ProjectModule module, List<String> texts) {

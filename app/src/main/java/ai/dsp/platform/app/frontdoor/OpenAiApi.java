@@ -68,7 +68,10 @@ public class OpenAiApi {
         return Map.of("object", "list", "data", data);
     }
 
-    /** {@code GET /v1/models/{project}/{module}}. */
+    /**
+     * {@code GET /v1/models/{project}/{module}}, the slash as it is: Tomcat and Spring Security
+     * refuse an encoded one ({@code %2F}), which the official clients' {@code models.retrieve} sends.
+     */
     public Map<String, Object> model(Exchange exchange) {
         String project = exchange.getMessage().getHeader("project", String.class);
         String module = exchange.getMessage().getHeader("module", String.class);
