@@ -26,6 +26,23 @@ class PolicyDocumentsTest {
     }
 
     @Test
+    void theDemoProjectsPolicyLetsItsUsersQueryAndOnlyEditorsIngest() throws IOException {
+        PolicyEvaluator evaluator = new PolicyEvaluator();
+        CompiledPolicy demo = evaluator.compile(PolicyDocuments.parse(Files.readString(EXAMPLE.resolveSibling("demo.yaml")), "demo"));
+
+        assertThat(demo.policy().project()).isEqualTo("demo");
+        assertThat(evaluator.evaluate(demo, PolicyEvaluatorTest.input("""
+                {"user": {"id": "reader", "groups": []}, "action": "query", "usecase": "demo",
+                 "resource": {"type": "rag_config", "model_id": "demo-docs-rag_config"}}""")).allow()).isTrue();
+        assertThat(evaluator.evaluate(demo, PolicyEvaluatorTest.input("""
+                {"user": {"id": "reader", "groups": []}, "action": "ingest", "usecase": "demo",
+                 "resource": {"type": "rag_config", "model_id": "demo-docs-rag_config"}}""")).allow()).isFalse();
+        assertThat(evaluator.evaluate(demo, PolicyEvaluatorTest.input("""
+                {"user": {"id": "someone", "groups": ["demo-editors"]}, "action": "ingest", "usecase": "demo",
+                 "resource": {"type": "rag_config", "model_id": "demo-docs-rag_config"}}""")).allow()).isTrue();
+    }
+
+    @Test
     void theShippedExampleIsValidAndAnswersLikeTheSeedsPolicy() throws IOException {
         PolicyEvaluator evaluator = new PolicyEvaluator();
         CompiledPolicy example = evaluator.compile(PolicyDocuments.parse(Files.readString(EXAMPLE), "customer_service"));
