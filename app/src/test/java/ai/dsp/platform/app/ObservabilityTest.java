@@ -159,7 +159,7 @@ class ObservabilityTest {
 
         assertThat(rows).doesNotHaveDuplicates().hasSameSizeAs(meters);
         for (String meter : meters) {
-            assertThat(rows).as(meter).anyMatch(name -> name.matches(Pattern.quote(meter) + "(_(total|seconds|texts|percent|records))?"));
+            assertThat(rows).as(meter).anyMatch(name -> name.matches(Pattern.quote(meter) + "(_(total|seconds|texts|percent|records|ratio))?"));
         }
         Set<String> scraped = new TreeSet<>(Scrape.of(app).families());
         scraped.removeIf(name -> !name.startsWith("dsp_") || name.endsWith("_max"));
@@ -218,7 +218,7 @@ class ObservabilityTest {
                 }
             }
         }
-        assertThat(uids).containsExactlyInAnyOrder("dsp-overview", "dsp-ingestion", "dsp-retrieval", "dsp-jvm");
+        assertThat(uids).containsExactlyInAnyOrder("dsp-overview", "dsp-ingestion", "dsp-retrieval", "dsp-front-door", "dsp-jvm");
     }
 
     /** Every panel ("file: title") of the provisioned dashboards with its targets' expressions, Grafana's interval filled in. */
