@@ -1,11 +1,13 @@
 package ai.dsp.platform.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +17,7 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -153,6 +156,46 @@ class FrontDoorTest {
         assertThat(monitoring.status()).isEqualTo(501);
         assertThat(monitoring.body().path("message").asText()).contains("monitoring");
         assertThat(reader.postJson("/fdtest/fdtest-auth-jwt_config/query", Map.of("query", "x")).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aRagServiceModuleAsksTheRemoteServiceWithItsConfiguration() throws Exception {
+        HttpServer remote = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        List<JsonNode> asked = new CopyOnWriteArrayList<>();
+        remote.createContext("/api/v1/query", exchange -> {
+            asked.add(AppHarness.JSON.readTree(exchange.getRequestBody()));
+            byte[] answer = "{\"query\": \"q\", \"answer\": \"Kept for 35 days.\", \"sources\": [], \"configuration_name\": \"kb\"}"
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        remote.createContext("/api/v1/retrieve", exchange -> {
+            exchange.sendResponseHeaders(503, -1);
+            exchange.close();
+        });
+        remote.start();
+        try {
+            assertThat(app.send("POST", "/manifests", """
+                    {"manifest": {"project_id": "remote", "project_name": "Remote RAG", "modules": [
+                      {"module_type": "rag_service", "name": "remote-kb-rag_service", "version": "1",
+                       "config": {"service_url": "http://127.0.0.1:%d/api/v1", "configuration_name": "kb", "default_k": 4, "max_retries": 1}}]}}"""
+                    .formatted(remote.getAddress().getPort()), Map.of()).status()).isEqualTo(201);
+            AppHarness.Reply answer = app.postJson("/remote/remote-kb-rag_service/query", Map.of("query", "How long are backups kept?"));
+            assertThat(answer.status()).as(String.valueOf(answer.body())).isEqualTo(200);
+            assertThat(answer.body().path("answer").asText()).isEqualTo("Kept for 35 days.");
+            assertThat(asked).singleElement().satisfies(body -> {
+                assertThat(body.path("configuration_name").asText()).isEqualTo("kb");
+                assertThat(body.path("k").asInt()).isEqualTo(4);
+                assertThat(body.path("query").asText()).isEqualTo("How long are backups kept?");
+            });
+            AppHarness.Reply failed = app.postJson("/remote/remote-kb-rag_service/retrieve", Map.of("query", "backups"));
+            assertThat(failed.status()).isEqualTo(502);
+            assertThat(failed.body().path("message").asText()).contains("status 503");
+        } finally {
+            remote.stop(0);
+        }
     }
 
     @Test

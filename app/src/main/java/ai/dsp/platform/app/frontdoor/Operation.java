@@ -10,8 +10,8 @@ import java.util.Set;
  * policy is asked about.
  */
 public enum Operation {
-    QUERY("query", "query", "rag_config"),
-    RETRIEVE("query", "retrieve", "rag_config"),
+    QUERY("query", "query", "rag_config", "rag_service"),
+    RETRIEVE("query", "retrieve", "rag_config", "rag_service"),
     LIST_DOCUMENTS("read", "documents", "rag_config"),
     GET_DOCUMENT("read", "documents/{id}", "rag_config"),
     UPLOAD_DOCUMENTS("ingest", "documents", "rag_config"),
@@ -21,7 +21,7 @@ public enum Operation {
     TOKEN("token", "token", "jwt_config");
 
     /** Every module type some operation serves; any other type has no handler (501). */
-    static final Set<String> SERVED_TYPES = Set.of("rag_config", "inference_endpoint", "model_server", "jwt_config");
+    static final Set<String> SERVED_TYPES = Set.of("rag_config", "rag_service", "inference_endpoint", "model_server", "jwt_config");
 
     private final String action;
     private final String path;
