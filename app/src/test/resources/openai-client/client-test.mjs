@@ -31,6 +31,19 @@ const rag = await client.chat.completions.create({
 });
 result.rag = { content: rag.choices[0].message.content, sources: (rag.sources ?? []).length };
 
+const ragStream = await client.chat.completions.create({
+  model: env.RAG_MODEL,
+  messages: [{ role: 'user', content: 'How long are nightly backups kept?' }],
+  stream: true,
+});
+let ragStreamed = '';
+let ragSources = 0;
+for await (const chunk of ragStream) {
+  ragStreamed += chunk.choices[0]?.delta?.content ?? '';
+  ragSources = Math.max(ragSources, (chunk.sources ?? []).length);
+}
+result.ragStream = { content: ragStreamed, sources: ragSources };
+
 const embeddings = await client.embeddings.create({ model: env.RAG_MODEL, input: ['nightly backups', 'restores'] });
 result.embeddings = { count: embeddings.data.length, dimensions: embeddings.data[0].embedding.length };
 

@@ -112,6 +112,9 @@ class OpenAiClientTest {
         assertThat(seen.at("/stream/chunks").asInt()).isGreaterThanOrEqualTo(3);
         assertThat(seen.at("/rag/content").asText()).contains("35 days");
         assertThat(seen.at("/rag/sources").asInt()).isPositive();
+        // streamed sentence by sentence (no LLM here), the same answer, the sources with the last chunk
+        assertThat(seen.at("/ragStream/content").asText()).isEqualTo(seen.at("/rag/content").asText());
+        assertThat(seen.at("/ragStream/sources").asInt()).isPositive();
         assertThat(seen.at("/embeddings/count").asInt()).isEqualTo(2);
         assertThat(seen.at("/embeddings/dimensions").asInt()).isEqualTo(384);
         assertThat(seen.path("models")).extracting(JsonNode::asText).contains("oai/oai-chat-inference_endpoint", "oai/oai-docs-rag_config");
