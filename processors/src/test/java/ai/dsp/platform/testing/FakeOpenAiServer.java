@@ -189,20 +189,20 @@ public final class FakeOpenAiServer implements AutoCloseable {
         exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
         exchange.sendResponseHeaders(200, length);
         OutputStream out = exchange.getResponseBody();
-        writeEvent(out, chunk(model, delta("role", "assistant").put("content", ""), null));
+        OpenAiUpstream.event(out, OpenAiUpstream.chunk(model, delta("role", "assistant").put("content", ""), null));
         return out;
     }
 
     private static int writeTokens(OutputStream out, String model, List<String> tokens) throws IOException {
         for (String token : tokens) {
-            writeEvent(out, chunk(model, delta("content", token), null));
+            OpenAiUpstream.event(out, OpenAiUpstream.chunk(model, delta("content", token), null));
         }
         return tokens.size();
     }
 
     private static void finishStream(OutputStream out, String model) throws IOException {
-        writeEvent(out, chunk(model, JSON.createObjectNode(), "stop"));
-        writeEvent(out, "[DONE]");
+        OpenAiUpstream.event(out, OpenAiUpstream.chunk(model, JSON.createObjectNode(), "stop"));
+        OpenAiUpstream.event(out, "[DONE]");
     }
 
     private void await(CountDownLatch resume) {
@@ -227,23 +227,6 @@ public final class FakeOpenAiServer implements AutoCloseable {
 
     private static ObjectNode delta(String field, String value) {
         return JSON.createObjectNode().put(field, value);
-    }
-
-    private static String chunk(String model, ObjectNode delta, String finishReason) throws IOException {
-        ObjectNode body = JSON.createObjectNode()
-                .put("id", "chatcmpl-9x2Kq8")
-                .put("object", "chat.completion.chunk")
-                .put("created", 1_735_000_001L)
-                .put("model", model);
-        ObjectNode choice = body.putArray("choices").addObject().put("index", 0);
-        choice.set("delta", delta);
-        choice.put("finish_reason", finishReason);
-        return JSON.writeValueAsString(body);
-    }
-
-    private static void writeEvent(OutputStream out, String data) throws IOException {
-        out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
     }
 
     private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {

@@ -325,7 +325,8 @@ public final class OpenAiUpstream implements AutoCloseable {
         return exchange.getResponseBody();
     }
 
-    private static String chunk(String model, ObjectNode delta, String finishReason) throws IOException {
+    /** One chat.completion.chunk of a stream (also FakeOpenAiServer's). */
+    static String chunk(String model, ObjectNode delta, String finishReason) throws IOException {
         ObjectNode body = JSON.createObjectNode()
                 .put("id", "chatcmpl-up2")
                 .put("object", "chat.completion.chunk")
@@ -337,7 +338,8 @@ public final class OpenAiUpstream implements AutoCloseable {
         return JSON.writeValueAsString(body);
     }
 
-    private static void event(OutputStream out, String data) throws IOException {
+    /** One Server-Sent Event, flushed (also FakeOpenAiServer's). */
+    static void event(OutputStream out, String data) throws IOException {
         out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
     }
