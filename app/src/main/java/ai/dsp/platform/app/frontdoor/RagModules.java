@@ -54,7 +54,7 @@ public class RagModules {
 
     /** {@code POST .../documents}: the upload's files, into the module's collection whatever the form names. */
     public List<IngestJob> upload(ProjectModule module, Exchange exchange) {
-        return uploads.read(exchange, collection(module));
+        return uploads.readInto(exchange, collection(module));
     }
 
     /** The module's collection, which exists from the first call on (an empty module answers nothing, not 404). */

@@ -36,11 +36,15 @@ public class UploadReader {
     }
 
     public List<IngestJob> read(Exchange exchange) {
-        return read(exchange, null);
+        return readInto(exchange, null);
     }
 
-    /** As {@link #read(Exchange)}, into {@code collection} whatever the form names (a Front Door RAG module's); null = the form's. */
-    public List<IngestJob> read(Exchange exchange, String collection) {
+    /**
+     * As {@link #read(Exchange)}, into {@code collection} whatever the form names (a Front Door RAG
+     * module's); null = the form's. A name of its own: routes call {@code read} by name, and an
+     * overload would leave Camel to choose.
+     */
+    public List<IngestJob> readInto(Exchange exchange, String collection) {
         HttpServletRequest request = servletRequest(exchange);
         List<DocumentIntake.Upload> uploads = new ArrayList<>();
         String named = null;
