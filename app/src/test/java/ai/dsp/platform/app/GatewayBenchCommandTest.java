@@ -40,7 +40,10 @@ class GatewayBenchCommandTest {
                 assertThat(row.path(side).path("p50Ms").asDouble()).as(side).isPositive();
                 assertThat(row.path(side).path("p99Ms").asDouble()).as(side).isGreaterThanOrEqualTo(row.path(side).path("p50Ms").asDouble());
                 assertThat(row.path(side).path("callsPerSecond").asDouble()).as(side).isPositive();
+                assertThat(row.path(side).path("cpuMsPerCall").asDouble()).as(side).isPositive();
             }
+            assertThat(row.path("addedCpuMsPerCall").asDouble())
+                    .isEqualTo(row.path("gateway").path("cpuMsPerCall").asDouble() - row.path("direct").path("cpuMsPerCall").asDouble());
             assertThat(row.path("addedP50Ms").asDouble())
                     .isEqualTo(row.path("gateway").path("p50Ms").asDouble() - row.path("direct").path("p50Ms").asDouble());
             assertThat(row.path("throughputRatio").asDouble())

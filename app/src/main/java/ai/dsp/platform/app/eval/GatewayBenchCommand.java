@@ -71,17 +71,24 @@ public final class GatewayBenchCommand {
     static final double TARGET_ADDED_P99_MS = 5.0;
     static final double TARGET_THROUGHPUT_RATIO = 0.9;
 
-    /** One side's calls at one number of clients; {@code statuses} counts the answers by HTTP status ({@code error}: no answer). */
-    public record Latencies(int requests, Map<String, Integer> statuses, double p50Ms, double p95Ms, double p99Ms, double callsPerSecond) {
+    /**
+     * One side's calls at one number of clients; {@code statuses} counts the answers by HTTP status
+     * ({@code error}: no answer); {@code cpuMsPerCall} is the CPU time of this whole process
+     * (clients, upstream, and the platform when it is called) during the side's rounds, per call:
+     * unlike latency, it does not depend on how the two cores were shared out.
+     */
+    public record Latencies(int requests, Map<String, Integer> statuses, double p50Ms, double p95Ms, double p99Ms, double callsPerSecond,
+                            double cpuMsPerCall) {
     }
 
     /** Plain completions at one number of clients: both sides, and what the gateway adds. */
-    public record Completions(int clients, Latencies direct, Latencies gateway, double addedP50Ms, double addedP99Ms, double throughputRatio) {
+    public record Completions(int clients, Latencies direct, Latencies gateway, double addedP50Ms, double addedP99Ms, double throughputRatio,
+                              double addedCpuMsPerCall) {
     }
 
     /** One side's streamed calls: time to the first {@code data:} line and to the stream's end. */
     public record Streams(int requests, Map<String, Integer> statuses, double firstTokenP50Ms, double firstTokenP95Ms, double firstTokenP99Ms,
-                          double wholeP50Ms, double wholeP99Ms, double callsPerSecond) {
+                          double wholeP50Ms, double wholeP99Ms, double callsPerSecond, double cpuMsPerCall) {
     }
 
     public record Streaming(int clients, Streams direct, Streams gateway, double addedFirstTokenP50Ms, double addedFirstTokenP99Ms) {
@@ -118,7 +125,7 @@ public final class GatewayBenchCommand {
                 throw new IllegalArgumentException("--clients is a list of positive numbers: 1,16,64");
             }
             int streamRequests = positive(command, "stream-requests", String.valueOf(Math.max(1, requests / 4)));
-            int warmUp = Integer.parseInt(command.optional("warm-up", "5000"));
+            int warmUp = Integer.parseInt(command.optional("warm-up", "20000"));
             int tokens = positive(command, "tokens", "20");
             double delayMs = Double.parseDouble(command.optional("upstream-delay-ms", "0"));
             if (delayMs < 0) {
@@ -238,20 +245,21 @@ public final class GatewayBenchCommand {
 
     private static Completions completions(Side direct, Side gateway, int clients, int requests) throws Exception {
         Rounds rounds = rounds(direct, gateway, clients, requests, false);
-        Latencies d = latencies(rounds.direct(), rounds.directNanos());
-        Latencies g = latencies(rounds.gateway(), rounds.gatewayNanos());
+        Latencies d = latencies(rounds.direct(), rounds.directNanos(), rounds.directCpuNanos());
+        Latencies g = latencies(rounds.gateway(), rounds.gatewayNanos(), rounds.gatewayCpuNanos());
         return new Completions(clients, d, g, g.p50Ms() - d.p50Ms(), g.p99Ms() - d.p99Ms(),
-                d.callsPerSecond() == 0 ? 0 : g.callsPerSecond() / d.callsPerSecond());
+                d.callsPerSecond() == 0 ? 0 : g.callsPerSecond() / d.callsPerSecond(), g.cpuMsPerCall() - d.cpuMsPerCall());
     }
 
     private static Streaming streaming(Side direct, Side gateway, int clients, int requests) throws Exception {
         Rounds rounds = rounds(direct, gateway, clients, requests, true);
-        Streams d = streams(rounds.direct(), rounds.directNanos());
-        Streams g = streams(rounds.gateway(), rounds.gatewayNanos());
+        Streams d = streams(rounds.direct(), rounds.directNanos(), rounds.directCpuNanos());
+        Streams g = streams(rounds.gateway(), rounds.gatewayNanos(), rounds.gatewayCpuNanos());
         return new Streaming(clients, d, g, g.firstTokenP50Ms() - d.firstTokenP50Ms(), g.firstTokenP99Ms() - d.firstTokenP99Ms());
     }
 
-    private record Rounds(List<Outcome> direct, long directNanos, List<Outcome> gateway, long gatewayNanos) {
+    private record Rounds(List<Outcome> direct, long directNanos, long directCpuNanos, List<Outcome> gateway, long gatewayNanos,
+                          long gatewayCpuNanos) {
     }
 
     /** {@code requests} calls per side in {@link #ROUNDS} turns, the side that goes first alternating. */
@@ -260,25 +268,31 @@ public final class GatewayBenchCommand {
         List<Outcome> gatewayCalls = new ArrayList<>();
         long directNanos = 0;
         long gatewayNanos = 0;
+        long directCpu = 0;
+        long gatewayCpu = 0;
         int rounds = Math.min(ROUNDS, requests);
         try (Clients pool = new Clients(clients)) {
             for (int round = 0; round < rounds; round++) {
                 int size = requests / rounds + (round < requests % rounds ? 1 : 0);
                 for (Side side : round % 2 == 0 ? List.of(direct, gateway) : List.of(gateway, direct)) {
                     long started = System.nanoTime();
+                    long cpuStarted = processCpuNanos();
                     List<Outcome> calls = pool.round(side, stream, size);
                     long took = System.nanoTime() - started;
+                    long cpu = processCpuNanos() - cpuStarted;
                     if (side == direct) {
                         directCalls.addAll(calls);
                         directNanos += took;
+                        directCpu += cpu;
                     } else {
                         gatewayCalls.addAll(calls);
                         gatewayNanos += took;
+                        gatewayCpu += cpu;
                     }
                 }
             }
         }
-        return new Rounds(directCalls, directNanos, gatewayCalls, gatewayNanos);
+        return new Rounds(directCalls, directNanos, directCpu, gatewayCalls, gatewayNanos, gatewayCpu);
     }
 
     /**
@@ -429,18 +443,18 @@ public final class GatewayBenchCommand {
         }
     }
 
-    private static Latencies latencies(List<Outcome> calls, long nanos) {
+    private static Latencies latencies(List<Outcome> calls, long nanos, long cpuNanos) {
         List<Double> sorted = calls.stream().map(Outcome::millis).sorted().toList();
         return new Latencies(calls.size(), statuses(calls), Evaluation.percentile(sorted, 0.50), Evaluation.percentile(sorted, 0.95),
-                Evaluation.percentile(sorted, 0.99), perSecond(calls.size(), nanos));
+                Evaluation.percentile(sorted, 0.99), perSecond(calls.size(), nanos), perCall(cpuNanos, calls.size()));
     }
 
-    private static Streams streams(List<Outcome> calls, long nanos) {
+    private static Streams streams(List<Outcome> calls, long nanos, long cpuNanos) {
         List<Double> first = calls.stream().map(Outcome::firstMs).filter(ms -> ms >= 0).sorted().toList();
         List<Double> whole = calls.stream().map(Outcome::millis).sorted().toList();
         return new Streams(calls.size(), statuses(calls), Evaluation.percentile(first, 0.50), Evaluation.percentile(first, 0.95),
                 Evaluation.percentile(first, 0.99), Evaluation.percentile(whole, 0.50), Evaluation.percentile(whole, 0.99),
-                perSecond(calls.size(), nanos));
+                perSecond(calls.size(), nanos), perCall(cpuNanos, calls.size()));
     }
 
     private static Map<String, Integer> statuses(List<Outcome> calls) {
@@ -449,6 +463,18 @@ public final class GatewayBenchCommand {
 
     private static double perSecond(int calls, long nanos) {
         return nanos == 0 ? 0 : calls / (nanos / 1e9);
+    }
+
+    private static double perCall(long cpuNanos, int calls) {
+        return calls == 0 ? 0 : cpuNanos / 1e6 / calls;
+    }
+
+    /** The CPU time of this process so far (every thread); 0 where the JVM does not tell. */
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return Math.max(0, os.getProcessCpuTime());
+        }
+        return 0;
     }
 
     /** Issue 13's targets: the added p50 at the fewest clients, the added p99 at the most, the throughput ratio at each. */
@@ -487,11 +513,13 @@ public final class GatewayBenchCommand {
                         + "upstream delay %.1f ms.%n%n", m.cores(), m.java(), m.loadBefore(), m.loadAfter(), s.gatewayPath(), s.security(),
                 s.requests(), s.streamRequests(), s.tokens(), ROUNDS, s.upstreamDelayMs()));
         md.append("| clients | direct p50 | direct p99 | direct calls/s | gateway p50 | gateway p99 | gateway calls/s "
-                + "| added p50 | added p99 | throughput ratio |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+                + "| added p50 | added p99 | throughput ratio | added CPU per call |\n"
+                + "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (Completions row : report.completions()) {
-            md.append(String.format(Locale.ROOT, "| %d | %.2f ms | %.2f ms | %.0f | %.2f ms | %.2f ms | %.0f | %+.2f ms | %+.2f ms | %.2f |%n",
+            md.append(String.format(Locale.ROOT, "| %d | %.2f ms | %.2f ms | %.0f | %.2f ms | %.2f ms | %.0f | %+.2f ms | %+.2f ms | %.2f | %.2f ms |%n",
                     row.clients(), row.direct().p50Ms(), row.direct().p99Ms(), row.direct().callsPerSecond(), row.gateway().p50Ms(),
-                    row.gateway().p99Ms(), row.gateway().callsPerSecond(), row.addedP50Ms(), row.addedP99Ms(), row.throughputRatio()));
+                    row.gateway().p99Ms(), row.gateway().callsPerSecond(), row.addedP50Ms(), row.addedP99Ms(), row.throughputRatio(),
+                    row.addedCpuMsPerCall()));
         }
         md.append("\nStreamed, time to the first `data:` line (and to the stream's end):\n\n"
                 + "| clients | direct first p50 | direct first p99 | gateway first p50 | gateway first p99 | added first p50 "
