@@ -4,6 +4,7 @@ import ai.dsp.platform.app.audit.AuditCommand;
 import ai.dsp.platform.app.controltower.cli.ManifestCommand;
 import ai.dsp.platform.app.eval.BenchCommand;
 import ai.dsp.platform.app.eval.EvalCommand;
+import ai.dsp.platform.app.eval.GatewayBenchCommand;
 import ai.dsp.platform.app.eval.PolicyBenchCommand;
 import ai.dsp.platform.app.eval.SecurityBenchCommand;
 import ai.dsp.platform.app.eval.TokenBenchCommand;
@@ -23,7 +24,8 @@ public class DspApplication {
 
     /**
      * Starts the platform, or runs one of its commands: {@code eval ...}, {@code bench ...},
-     * {@code bench-policy ...}, {@code audit verify FILE}, {@code keys rotate}, {@code manifest ...}.
+     * {@code bench-policy ...}, {@code bench-tokens ...}, {@code bench-security ...},
+     * {@code bench-gateway ...}, {@code audit verify FILE}, {@code keys rotate}, {@code manifest ...}.
      */
     public static void main(String[] args) {
         if (args.length > 0 && EvalCommand.NAME.equals(args[0])) {
@@ -40,6 +42,9 @@ public class DspApplication {
         }
         if (args.length > 0 && SecurityBenchCommand.NAME.equals(args[0])) {
             System.exit(SecurityBenchCommand.run(List.of(args).subList(1, args.length)));
+        }
+        if (args.length > 0 && GatewayBenchCommand.NAME.equals(args[0])) {
+            System.exit(GatewayBenchCommand.run(List.of(args).subList(1, args.length)));
         }
         if (args.length > 0 && AuditCommand.NAME.equals(args[0])) {
             System.exit(AuditCommand.run(List.of(args).subList(1, args.length), System.out));

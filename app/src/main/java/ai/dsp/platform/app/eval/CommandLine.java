@@ -55,6 +55,13 @@ record CommandLine(Map<String, String> options, List<String> settings) {
         return new CommandLine(options, all);
     }
 
+    /** The same options with settings of the command's own, which the user's win over. */
+    CommandLine withDefaults(String... defaults) {
+        List<String> all = new ArrayList<>(List.of(defaults));
+        all.addAll(settings);
+        return new CommandLine(options, all);
+    }
+
     /**
      * Starts the whole platform in-process for a command: web server on a free port, its own data
      * folder and inbox under {@code out}, quiet logs; the user's settings come last and win.
