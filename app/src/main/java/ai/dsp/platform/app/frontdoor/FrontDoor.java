@@ -5,6 +5,7 @@ import ai.dsp.platform.api.NotFoundException;
 import ai.dsp.platform.app.security.Caller;
 import ai.dsp.platform.app.security.ForbiddenException;
 import ai.dsp.platform.controltower.manifest.ManifestService;
+import ai.dsp.platform.controltower.store.ManifestStore;
 import ai.dsp.platform.controltower.store.ManifestVersion;
 import ai.dsp.platform.metrics.PlatformMetrics;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,7 +14,6 @@ import org.apache.camel.support.SynchronizationAdapter;
 import org.springframework.stereotype.Component;
 
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * The Front Door's steps before a module's handler (routes/front-door.camel.yaml): the project's
@@ -29,7 +29,6 @@ public class FrontDoor {
 
     /** Exchange property: the {@link ProjectModule} of the call. */
     public static final String MODULE = "DspModule";
-    private static final Pattern PROJECT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
 
     private final ManifestService manifests;
     private final FrontDoorPolicy policy;
@@ -83,7 +82,7 @@ public class FrontDoor {
     }
 
     ProjectModule find(String project, String name) {
-        if (project == null || !PROJECT_ID.matcher(project).matches()) {
+        if (project == null || !ManifestStore.PROJECT_ID.matcher(project).matches()) {
             throw new BadRequestException("a project id is 1-64 letters, digits, '_' or '-'");
         }
         ManifestVersion version = manifests.current(project).orElseThrow(() -> new NotFoundException("no project " + project));

@@ -1,5 +1,6 @@
 package ai.dsp.platform.controltower.manifest;
 
+import ai.dsp.platform.controltower.store.ManifestStore;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The checks of a manifest that are about its structure rather than a module's fields: the
@@ -45,7 +45,6 @@ public final class ManifestChecks {
     public static final Set<String> RESERVED_IDS = Set.of("token", "refresh", "validate", "revoke", ".well-known", "decode", "api-keys",
             "manifests", "module-types", "policies", "evaluate", "batch-evaluate", "user-policies", "api", "v1", "health", "metrics",
             "actuator");
-    private static final Pattern PROJECT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
 
     private ManifestChecks() {
     }
@@ -87,7 +86,7 @@ public final class ManifestChecks {
             return null;
         }
         String value = id.asText();
-        if (!PROJECT_ID.matcher(value).matches()) {
+        if (!ManifestStore.PROJECT_ID.matcher(value).matches()) {
             errors.add(new Finding("/project_id", "project_id must be 1-64 letters, digits, '_' or '-', starting with a letter or digit"));
         } else if (RESERVED_IDS.contains(value.toLowerCase(Locale.ROOT))) {
             errors.add(new Finding("/project_id", "project_id '" + value + "' is reserved: /" + value + " is a path of the platform itself"));

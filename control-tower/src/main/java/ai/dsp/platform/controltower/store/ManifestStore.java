@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * Where manifests and every version of them live: files in {@code manifests/} (the default,
@@ -22,6 +23,9 @@ import java.util.function.Consumer;
  * {@link ManifestStoreException}.
  */
 public interface ManifestStore extends AutoCloseable {
+
+    /** A project id: 1-64 letters, digits, {@code _} and {@code -}, starting with a letter or digit (safe as a file name). */
+    Pattern PROJECT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
 
     /** The newest version of every manifest that is not deleted, ordered by project id (code point order). */
     List<ManifestVersion> current();

@@ -4,19 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /** The checks both stores make on what a caller hands them, so that both refuse the same things. */
 final class StoreArguments {
-
-    /** As ManifestChecks' rule for project_id; here it also keeps ids safe as file names. */
-    private static final Pattern PROJECT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
 
     private StoreArguments() {
     }
 
     static boolean usableProjectId(String projectId) {
-        return projectId != null && PROJECT_ID.matcher(projectId).matches();
+        return projectId != null && ManifestStore.PROJECT_ID.matcher(projectId).matches();
     }
 
     static String projectId(String projectId) {
