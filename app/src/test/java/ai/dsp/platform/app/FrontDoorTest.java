@@ -1,6 +1,9 @@
 package ai.dsp.platform.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -195,6 +198,120 @@ class FrontDoorTest {
             assertThat(failed.body().path("message").asText()).contains("status 503");
         } finally {
             remote.stop(0);
+        }
+    }
+
+    @Test
+    void aRagServiceWithJwtAuthCallsAsTheCallerWithATokenSignedByItsJwtModule() throws Exception {
+        String secret = "remote-rag-shared-secret-of-at-least-32-bytes";
+        HttpServer remote = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        List<String> authorizations = new CopyOnWriteArrayList<>();
+        remote.createContext("/query", exchange -> {
+            authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+            byte[] answer = "{\"answer\": \"Kept for 35 days.\", \"sources\": []}".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        remote.start();
+        try {
+            String url = "http://127.0.0.1:" + remote.getAddress().getPort();
+            assertThat(app.send("POST", "/manifests", """
+                    {"manifest": {"project_id": "remoteauth", "project_name": "Remote RAG with JWT", "modules": [
+                      {"module_type": "jwt_config", "name": "remoteauth-svc-jwt_config", "version": "1",
+                       "config": {"secret_key": "%2$s", "algorithm": "HS256", "issuer": "dsp-front-door", "audience": "kb-service",
+                                  "expiration_minutes": 30, "claims": {"static": {"tier": "gold"}}}},
+                      {"module_type": "rag_service", "name": "remoteauth-kb-rag_service", "version": "1",
+                       "config": {"service_url": "%1$s", "configuration_name": "kb", "jwt_auth_enabled": true,
+                                  "jwt_module_reference": "remoteauth-svc-jwt_config"}},
+                      {"module_type": "rag_service", "name": "remoteauth-lost-rag_service", "version": "1",
+                       "config": {"service_url": "%1$s", "configuration_name": "kb", "jwt_auth_enabled": true,
+                                  "jwt_module_reference": "remoteauth-gone-jwt_config"}}]}}""".formatted(url, secret), Map.of()).status())
+                    .isEqualTo(201);
+
+            AppHarness.Reply answer = app.postJson("/remoteauth/remoteauth-kb-rag_service/query", Map.of("query", "How long are backups kept?"));
+            assertThat(answer.status()).as(String.valueOf(answer.body())).isEqualTo(200);
+            String authorization = authorizations.get(0);
+            assertThat(authorization).startsWith("Bearer ");
+            SignedJWT token = SignedJWT.parse(authorization.substring("Bearer ".length()));
+            assertThat(token.verify(new MACVerifier(secret))).as("signed with the jwt_config module's secret").isTrue();
+            JWTClaimsSet claims = token.getJWTClaimsSet();
+            assertThat(claims.getSubject()).isEqualTo("admin");
+            assertThat(claims.getIssuer()).isEqualTo("dsp-front-door");
+            assertThat(claims.getAudience()).containsExactly("kb-service");
+            assertThat(claims.getStringClaim("tier")).isEqualTo("gold");
+            assertThat(claims.getStringListClaim("roles")).contains("admin");
+            assertThat(claims.getExpirationTime().getTime() - claims.getIssueTime().getTime()).as("made for one call").isLessThanOrEqualTo(300_000);
+
+            AppHarness.Reply lost = app.postJson("/remoteauth/remoteauth-lost-rag_service/query", Map.of("query", "backups"));
+            assertThat(lost.status()).isEqualTo(502);
+            assertThat(lost.body().path("message").asText()).contains("'remoteauth-gone-jwt_config' is not a jwt_config module")
+                    .doesNotContain(secret);
+            assertThat(authorizations).as("nothing was sent without its token").hasSize(1);
+        } finally {
+            remote.stop(0);
+        }
+    }
+
+    @Test
+    void aModelServerModuleEmbedsReranksAndClassifiesWithItsKeyAndDefaults() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        Map<String, JsonNode> asked = new java.util.concurrent.ConcurrentHashMap<>();
+        List<String> keys = new CopyOnWriteArrayList<>();
+        Map<String, String> answers = Map.of(
+                "/embeddings", "{\"embeddings\": [[0.5, -0.25, 1.0], [0.0, 0.125, -1.0]]}",
+                "/rerank", "{\"scores\": [0.91, 0.07]}",
+                "/classify", "{\"labels\": [\"backup\", \"hr\"], \"scores\": [0.8, 0.6]}",
+                "/short-rerank", "{\"scores\": [0.91]}");
+        answers.forEach((path, reply) -> server.createContext("/ms" + path, exchange -> {
+            asked.put(path, AppHarness.JSON.readTree(exchange.getRequestBody()));
+            keys.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+            byte[] bytes = reply.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        }));
+        server.start();
+        try {
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/ms";
+            assertThat(app.send("POST", "/manifests", """
+                    {"manifest": {"project_id": "models", "project_name": "Model server", "modules": [
+                      {"module_type": "model_server", "name": "models-ms-model_server", "version": "1",
+                       "config": {"service_url": "%1$s", "default_embedding_model": "bge-small", "default_reranker_model": "ms-marco",
+                                  "default_classifier_model": "topics", "api_key_enabled": true, "api_key": "ms-key-7f3a"}},
+                      {"module_type": "model_server", "name": "models-short-model_server", "version": "1",
+                       "config": {"service_url": "%1$s", "rerank_endpoint": "/short-rerank"}}]}}""".formatted(url), Map.of()).status())
+                    .isEqualTo(201);
+            String module = "/models/models-ms-model_server";
+
+            AppHarness.Reply embedded = app.postJson(module + "/embeddings", Map.of("texts", List.of("backups", "holidays")));
+            assertThat(embedded.status()).as(String.valueOf(embedded.body())).isEqualTo(200);
+            assertThat(embedded.body().path("embeddings").get(1).get(1).asDouble()).isEqualTo(0.125);
+            assertThat(asked.get("/embeddings").path("model_name").asText()).isEqualTo("bge-small");
+
+            AppHarness.Reply reranked = app.postJson(module + "/rerank", Map.of("query", "backups", "texts", List.of("kept 35 days", "holidays")));
+            assertThat(reranked.status()).as(String.valueOf(reranked.body())).isEqualTo(200);
+            assertThat(reranked.body().path("scores")).extracting(JsonNode::asDouble).containsExactly(0.91, 0.07);
+            assertThat(asked.get("/rerank").path("model_name").asText()).isEqualTo("ms-marco");
+            assertThat(asked.get("/rerank").path("query").asText()).isEqualTo("backups");
+
+            AppHarness.Reply classified = app.postJson(module + "/classify", Map.of("texts", List.of("a", "b"), "model_name", "other"));
+            assertThat(classified.status()).isEqualTo(200);
+            assertThat(classified.body().path("labels").get(0).asText()).isEqualTo("backup");
+            assertThat(asked.get("/classify").path("model_name").asText()).as("the caller's model over the default").isEqualTo("other");
+            assertThat(keys).containsOnly("Bearer ms-key-7f3a");
+
+            assertThat(app.postJson(module + "/rerank", Map.of("texts", List.of("a"))).status()).isEqualTo(400);
+            assertThat(app.postJson(module + "/rerank", Map.of("query", "q", "texts", List.of())).status()).isEqualTo(400);
+            AppHarness.Reply short_ = app.postJson("/models/models-short-model_server/rerank", Map.of("query", "q", "texts", List.of("a", "b")));
+            assertThat(short_.status()).isEqualTo(502);
+            assertThat(short_.body().path("message").asText()).contains("1 scores for 2 texts");
+            assertThat(app.postJson("/models/models-ms-model_server/query", Map.of("query", "q")).body().path("message").asText())
+                    .contains("/embeddings", "/rerank", "/classify");
+        } finally {
+            server.stop(0);
         }
     }
 

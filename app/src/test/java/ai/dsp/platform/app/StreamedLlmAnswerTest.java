@@ -1,7 +1,7 @@
 package ai.dsp.platform.app;
 
 import ai.dsp.platform.app.ServerSentEvents.Event;
-import ai.dsp.platform.testing.FakeOpenAiServer;
+import ai.dsp.platform.testing.OpenAiUpstream;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -43,14 +43,14 @@ class StreamedLlmAnswerTest {
 
     @TempDir
     static Path work;
-    private static FakeOpenAiServer model;
+    private static OpenAiUpstream model;
     private static AppHarness app;
     private static Path auditFile;
     private static final ListAppender<ILoggingEvent> LOGS = new ListAppender<>();
 
     @BeforeAll
     static void start() throws Exception {
-        model = new FakeOpenAiServer();
+        model = new OpenAiUpstream();
         auditFile = work.resolve("audit.log");
         app = AppHarness.start(work.resolve("data"), work.resolve("inbox"), "--dsp.audit.file=" + auditFile,
                 "--dsp.answer.llm.base-url=" + model.baseUrl(), "--dsp.answer.llm.model=" + MODEL,
@@ -75,7 +75,7 @@ class StreamedLlmAnswerTest {
     void theModelsTokensAreDeltasWithEachCitationRightAfterItsMarker() throws Exception {
         List<String> tokens = List.of("Restores are tested", " once per quarter [", "1", "]; the service owner",
                 " requests them [2].");
-        model.replyWith(FakeOpenAiServer.stream(MODEL, tokens));
+        model.otherwise(OpenAiUpstream.stream(tokens));
 
         List<Event> events;
         try (ServerSentEvents stream = open(Map.of("query", "Who requests restores?", "collection", COLLECTION, "stream", true))) {
@@ -100,7 +100,7 @@ class StreamedLlmAnswerTest {
 
     @Test
     void anUpstreamThatBreaksOffEndsTheStreamWithAnErrorEvent() throws Exception {
-        model.replyWith(FakeOpenAiServer.brokenStream(MODEL, List.of("Restores are", " tested")));
+        model.otherwise(OpenAiUpstream.dropMidStream(List.of("Restores are", " tested")));
 
         List<Event> events;
         try (ServerSentEvents stream = open(Map.of("query", "How often are restores tested?", "collection", COLLECTION, "stream", true))) {
@@ -110,7 +110,7 @@ class StreamedLlmAnswerTest {
         assertThat(events).extracting(Event::name).containsExactly("sources", "delta", "delta", "error");
         assertOpenAiError(events.get(3).data());
 
-        model.replyWith(FakeOpenAiServer.error(500, "server_error", "The server had an error while processing your request."));
+        model.otherwise(OpenAiUpstream.error(500, "server_error", "The server had an error while processing your request."));
         try (ServerSentEvents stream = open(Map.of("query", "How often are restores tested?", "collection", COLLECTION, "stream", true))) {
             events = stream.rest();
         }
@@ -121,7 +121,7 @@ class StreamedLlmAnswerTest {
     @Test
     void theFirstEventReachesTheClientWhileTheModelIsStillWriting() throws Exception {
         CountDownLatch resume = new CountDownLatch(1);
-        model.replyWith(model.pausingStream(MODEL, List.of("Restores"), resume, List.of(" are tested", " quarterly [1]."), Duration.ZERO));
+        model.otherwise(model.pausingStream(List.of("Restores"), resume, List.of(" are tested", " quarterly [1]."), Duration.ZERO));
 
         try (ServerSentEvents stream = open(Map.of("query", "How often are restores tested?", "collection", COLLECTION, "stream", true))) {
             // the model has written one token and waits for this test: only an unbuffered stream
@@ -135,7 +135,7 @@ class StreamedLlmAnswerTest {
             List<Event> rest = stream.rest();
             assertThat(rest).extracting(Event::name).containsExactly("delta", "delta", "citation", "done");
         }
-        FakeOpenAiServer.StreamOutcome outcome = model.takeStreamOutcome(WITHIN);
+        OpenAiUpstream.StreamOutcome outcome = model.takeStreamOutcome(WITHIN);
         assertThat(outcome.cutByClient()).isFalse();
         assertThat(outcome.tokensWritten()).isEqualTo(3);
     }
@@ -145,7 +145,7 @@ class StreamedLlmAnswerTest {
         LOGS.list.clear();
         CountDownLatch resume = new CountDownLatch(1);
         List<String> endless = Collections.nCopies(5_000, " and so on");
-        model.replyWith(model.pausingStream(MODEL, List.of("Restores"), resume, endless, Duration.ofMillis(2)));
+        model.otherwise(model.pausingStream(List.of("Restores"), resume, endless, Duration.ofMillis(2)));
 
         ServerSentEvents stream = open(Map.of("query", "How often are restores tested?", "collection", COLLECTION, "stream", true),
                 "client-hangs-up-0001");
@@ -155,7 +155,7 @@ class StreamedLlmAnswerTest {
         resume.countDown();
 
         // the platform noticed and cancelled its request to the model, long before the model's end
-        FakeOpenAiServer.StreamOutcome outcome = model.takeStreamOutcome(WITHIN);
+        OpenAiUpstream.StreamOutcome outcome = model.takeStreamOutcome(WITHIN);
         assertThat(outcome.cutByClient()).isTrue();
         assertThat(outcome.tokensWritten()).isLessThan(endless.size());
 
@@ -163,7 +163,7 @@ class StreamedLlmAnswerTest {
         assertThat(records).hasSize(1);
         assertThat(records.get(0).path("documents")).isNotEmpty();
 
-        model.replyWith(FakeOpenAiServer.completion(MODEL, "Restores are tested once per quarter [1]."));
+        model.otherwise(OpenAiUpstream.completion("Restores are tested once per quarter [1]."));
         AppHarness.Reply next = app.postJson("/api/v1/query", Map.of("query", "How often are restores tested?", "collection", COLLECTION));
         assertThat(next.status()).isEqualTo(200);
         assertThat(next.body().get("answer").asText()).isEqualTo("Restores are tested once per quarter [1].");

@@ -3,8 +3,8 @@ package ai.dsp.platform.answer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.dsp.platform.testing.FakeOpenAiServer;
-import ai.dsp.platform.testing.FakeOpenAiServer.RecordedRequest;
+import ai.dsp.platform.testing.OpenAiUpstream;
+import ai.dsp.platform.testing.OpenAiUpstream.RecordedRequest;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,11 +29,11 @@ class ChatAnswererTest {
             new Source(2, "backup-policy", "backup-policy:0", "backup-policy.md",
                     "Production databases are backed up every night. Nightly backups are retained for 35 days.", 0.77));
 
-    private FakeOpenAiServer server;
+    private OpenAiUpstream server;
 
     @BeforeEach
     void startServer() throws Exception {
-        server = new FakeOpenAiServer();
+        server = new OpenAiUpstream();
     }
 
     @AfterEach
@@ -43,8 +43,7 @@ class ChatAnswererTest {
 
     @Test
     void answersFromTheEndpointWithTheCitationsTheModelWrote() throws Exception {
-        server.replyWith(FakeOpenAiServer.completion("gpt-4o-mini-2024-07-18",
-                "Database backups are kept for 35 days [2]; this applies to nightly backups [2]."));
+        server.otherwise(OpenAiUpstream.completion("Database backups are kept for 35 days [2]; this applies to nightly backups [2]."));
 
         Answer answer = answerer(properties()).answer(QUESTION, SOURCES);
 
@@ -55,14 +54,14 @@ class ChatAnswererTest {
 
     @Test
     void sendsAGroundedChatCompletionsRequest() throws Exception {
-        server.replyWith(FakeOpenAiServer.completion(MODEL, "Backups are kept for 35 days [2]."));
+        server.otherwise(OpenAiUpstream.completion("Backups are kept for 35 days [2]."));
 
         answerer(properties()).answer(QUESTION, SOURCES);
 
-        RecordedRequest request = server.takeRequest();
+        RecordedRequest request = server.lastRequest();
         assertThat(request.method()).isEqualTo("POST");
         assertThat(request.path()).isEqualTo("/v1/chat/completions");
-        assertThat(request.headers().getFirst("Authorization")).isEqualTo("Bearer " + API_KEY);
+        assertThat(request.header("Authorization")).isEqualTo("Bearer " + API_KEY);
         JsonNode body = request.body();
         assertThat(body.path("model").asText()).isEqualTo(MODEL);
         assertThat(body.path("temperature").asDouble(-1)).isZero();
@@ -81,7 +80,7 @@ class ChatAnswererTest {
 
     @Test
     void ignoresCitationsOfSourcesItWasNeverGiven() {
-        server.replyWith(FakeOpenAiServer.completion(MODEL, "Backups are kept for 35 days [2][5]."));
+        server.otherwise(OpenAiUpstream.completion("Backups are kept for 35 days [2][5]."));
 
         Answer answer = answerer(properties()).answer(QUESTION, SOURCES);
 
@@ -99,7 +98,7 @@ class ChatAnswererTest {
 
     @Test
     void aServerErrorMakesTheAnswerUnavailable() {
-        server.replyWith(FakeOpenAiServer.error(500, "server_error", "The server had an error while processing your request."));
+        server.otherwise(OpenAiUpstream.error(500, "server_error", "The server had an error while processing your request."));
 
         assertThatThrownBy(() -> answerer(properties()).answer(QUESTION, SOURCES))
                 .isInstanceOf(AnswerUnavailableException.class)
@@ -111,7 +110,7 @@ class ChatAnswererTest {
     @Test
     void aRejectedKeyNeverAppearsInTheError() {
         // Servers quote the offending key back; the message must still not carry it.
-        server.replyWith(FakeOpenAiServer.error(401, "invalid_api_key", "Incorrect API key provided: " + API_KEY + "."));
+        server.otherwise(OpenAiUpstream.error(401, "invalid_api_key", "Incorrect API key provided: " + API_KEY + "."));
 
         assertThatThrownBy(() -> answerer(properties()).answer(QUESTION, SOURCES))
                 .isInstanceOf(AnswerUnavailableException.class)
@@ -122,7 +121,7 @@ class ChatAnswererTest {
 
     @Test
     void aSlowEndpointTimesOut() {
-        server.replyWith(server.silence());
+        server.otherwise(OpenAiUpstream.hang());
         ChatProperties impatient = properties().withTimeout(Duration.ofMillis(300));
 
         assertThatThrownBy(() -> answerer(impatient).answer(QUESTION, SOURCES))
@@ -133,7 +132,7 @@ class ChatAnswererTest {
     @Test
     void streamsTokensInOrderThenTheAssembledAnswer() throws Exception {
         List<String> tokens = List.of("Database", " backups", " are kept for", " 35 days", " [2]", ".");
-        server.replyWith(FakeOpenAiServer.stream(MODEL, tokens));
+        server.otherwise(OpenAiUpstream.stream(tokens));
         List<String> received = new CopyOnWriteArrayList<>();
         CompletableFuture<Answer> done = new CompletableFuture<>();
 
@@ -144,7 +143,7 @@ class ChatAnswererTest {
         assertThat(answer.text()).isEqualTo("Database backups are kept for 35 days [2].");
         assertThat(answer.citations()).containsExactly(2);
         assertThat(answer.generator()).isEqualTo(MODEL);
-        RecordedRequest request = server.takeRequest();
+        RecordedRequest request = server.lastRequest();
         assertThat(request.path()).isEqualTo("/v1/chat/completions");
         assertThat(request.body().path("stream").asBoolean()).isTrue();
     }
@@ -163,7 +162,7 @@ class ChatAnswererTest {
 
     @Test
     void aStreamRejectedByRateLimitEndsInOnError() throws Exception {
-        server.replyWith(FakeOpenAiServer.error(429, "rate_limit_exceeded", "Rate limit reached for " + MODEL + "."));
+        server.otherwise(OpenAiUpstream.error(429, "rate_limit_exceeded", "Rate limit reached for " + MODEL + "."));
         CompletableFuture<Answer> done = new CompletableFuture<>();
 
         answerer(properties()).stream(QUESTION, SOURCES, token -> { }, done::complete, done::completeExceptionally);
@@ -177,7 +176,7 @@ class ChatAnswererTest {
 
     @Test
     void aConsumerThatFailsMidStreamEndsTheStreamInOnError() throws Exception {
-        server.replyWith(FakeOpenAiServer.stream(MODEL, List.of("Backups", " are", " kept", " [2].")));
+        server.otherwise(OpenAiUpstream.stream(List.of("Backups", " are", " kept", " [2].")));
         IllegalStateException clientGone = new IllegalStateException("client disconnected");
         List<String> received = new CopyOnWriteArrayList<>();
         CompletableFuture<Answer> done = new CompletableFuture<>();

@@ -17,11 +17,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
 import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -49,6 +51,10 @@ public final class OpenAiUpstream implements AutoCloseable {
         void answer(HttpExchange exchange, RecordedRequest request, OpenAiUpstream upstream) throws IOException;
     }
 
+    /** What became of a {@link #pausingStream}: how many tokens it wrote, and whether the client hung up before the end. */
+    public record StreamOutcome(int tokensWritten, boolean cutByClient) {
+    }
+
     /** Thrown inside a handler to make the server close the connection without ending the response properly. */
     private static final class Drop extends RuntimeException {
         Drop() {
@@ -63,6 +69,7 @@ public final class OpenAiUpstream implements AutoCloseable {
     private final Queue<Behaviour> script = new ConcurrentLinkedQueue<>();
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final CountDownLatch closed = new CountDownLatch(1);
+    private final BlockingQueue<StreamOutcome> outcomes = new LinkedBlockingQueue<>();
     private volatile Behaviour standing = completion("ok");
 
     public OpenAiUpstream() {
@@ -181,6 +188,48 @@ public final class OpenAiUpstream implements AutoCloseable {
             event(out, "[DONE]");
             out.close();
         };
+    }
+
+    /**
+     * A stream that writes {@code before}, waits until {@code resume} is counted down (or the
+     * upstream closes), then writes {@code after}, one token every {@code pace}, and records its
+     * {@link StreamOutcome} ({@link #takeStreamOutcome}): whether the client read it all or hung up
+     * on the way.
+     */
+    public Behaviour pausingStream(List<String> before, CountDownLatch resume, List<String> after, Duration pace) {
+        return (exchange, request, upstream) -> {
+            String model = modelOf(request);
+            int written = 0;
+            boolean cut = false;
+            try (OutputStream out = startStream(exchange)) {
+                event(out, chunk(model, JSON.createObjectNode().put("role", "assistant").put("content", ""), null));
+                for (String token : before) {
+                    event(out, chunk(model, JSON.createObjectNode().put("content", token), null));
+                    written++;
+                }
+                awaitUnlessClosed(resume);
+                for (String token : after) {
+                    pause(pace);
+                    event(out, chunk(model, JSON.createObjectNode().put("content", token), null));
+                    written++;
+                }
+                event(out, chunk(model, JSON.createObjectNode(), "stop"));
+                event(out, "[DONE]");
+            } catch (IOException hungUp) {
+                cut = true;
+            } finally {
+                outcomes.add(new StreamOutcome(written, cut));
+            }
+        };
+    }
+
+    /** The outcome of the next {@link #pausingStream} to end. */
+    public StreamOutcome takeStreamOutcome(Duration within) throws InterruptedException {
+        StreamOutcome outcome = outcomes.poll(within.toMillis(), TimeUnit.MILLISECONDS);
+        if (outcome == null) {
+            throw new AssertionError("no paused stream ended within " + within);
+        }
+        return outcome;
     }
 
     /** Sends the first {@code tokens} as chunks, then drops the connection without ending the stream. */
@@ -306,6 +355,18 @@ public final class OpenAiUpstream implements AutoCloseable {
         }
     }
 
+    private void awaitUnlessClosed(CountDownLatch resume) {
+        try {
+            while (!resume.await(100, TimeUnit.MILLISECONDS)) {
+                if (closed.getCount() == 0) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static void await(CountDownLatch gate) {
         try {
             gate.await(10, TimeUnit.SECONDS);
@@ -325,8 +386,8 @@ public final class OpenAiUpstream implements AutoCloseable {
         return exchange.getResponseBody();
     }
 
-    /** One chat.completion.chunk of a stream (also FakeOpenAiServer's). */
-    static String chunk(String model, ObjectNode delta, String finishReason) throws IOException {
+    /** One chat.completion.chunk of a stream. */
+    private static String chunk(String model, ObjectNode delta, String finishReason) throws IOException {
         ObjectNode body = JSON.createObjectNode()
                 .put("id", "chatcmpl-up2")
                 .put("object", "chat.completion.chunk")
@@ -338,8 +399,8 @@ public final class OpenAiUpstream implements AutoCloseable {
         return JSON.writeValueAsString(body);
     }
 
-    /** One Server-Sent Event, flushed (also FakeOpenAiServer's). */
-    static void event(OutputStream out, String data) throws IOException {
+    /** One Server-Sent Event, flushed. */
+    private static void event(OutputStream out, String data) throws IOException {
         out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
     }

@@ -2,19 +2,12 @@ package ai.dsp.platform.app.frontdoor;
 
 import ai.dsp.platform.api.BadRequestException;
 import ai.dsp.platform.embed.Embedder;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.langchain4j.model.TokenCountEstimator;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -27,7 +20,7 @@ import java.util.Map;
  * index}], model, usage}} (the embeddings as floats, or as base64 with {@code encoding_format:
  * base64}, the official clients' default). A {@code rag_config} module embeds with the platform's in-process
  * model (the one its collection was indexed with); a {@code model_server} module's
- * {@code service_url} + {@code embeddings_endpoint} is called with the seed's body.
+ * {@code service_url} + {@code embeddings_endpoint} is called with the seed's body ({@link ModelServers}).
  */
 @Component("frontDoorEmbeddings")
 public class Embeddings {
@@ -37,28 +30,25 @@ public class Embeddings {
 
     private final Embedder embedder;
     private final TokenCountEstimator tokens;
-    private final FrontDoor frontDoor;
-    private final ObjectMapper json;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ModelServers modelServers;
 
-    public Embeddings(Embedder embedder, TokenCountEstimator tokens, FrontDoor frontDoor, ObjectMapper json) {
+    public Embeddings(Embedder embedder, TokenCountEstimator tokens, ModelServers modelServers) {
         this.embedder = embedder;
         this.tokens = tokens;
-        this.frontDoor = frontDoor;
-        this.json = json;
+        this.modelServers = modelServers;
     }
 
     /** The seed's {@code {texts}} -> {@code {embeddings}}. */
-    public Map<String, Object> seed(ProjectModule module, Map<String, Object> body) {
-        List<float[]> vectors = embed(module, texts(body == null ? null : body.get("texts"), "texts"));
+    public Map<String, Object> seed(ProjectModule module, Map<String, Object> body, Exchange exchange) {
+        List<float[]> vectors = embed(module, texts(body == null ? null : body.get("texts"), "texts"), exchange);
         return Map.of("embeddings", vectors, "model", model(module), "dimensions", vectors.isEmpty() ? 0 : vectors.get(0).length);
     }
 
     /** OpenAI's {@code POST /v1/embeddings} through the module. */
-    public Map<String, Object> openAi(ProjectModule module, Map<String, Object> body) {
+    public Map<String, Object> openAi(ProjectModule module, Map<String, Object> body, Exchange exchange) {
         Object input = body == null ? null : body.get("input");
         List<String> texts = input instanceof String one ? List.of(one) : texts(input, "input");
-        List<float[]> vectors = embed(module, texts);
+        List<float[]> vectors = embed(module, texts, exchange);
         // the official clients ask for base64 unless told otherwise, and decode it themselves
         boolean base64 = "base64".equals(body.get("encoding_format"));
         List<Map<String, Object>> data = new ArrayList<>();
@@ -83,9 +73,9 @@ public class Embeddings {
         return Base64.getEncoder().encodeToString(bytes.array());
     }
 
-    private List<float[]> embed(ProjectModule module, List<String> texts) {
+    private List<float[]> embed(ProjectModule module, List<String> texts, Exchange exchange) {
         if ("model_server".equals(module.type())) {
-            return remote(frontDoor.resolvedConfig(module), texts);
+            return modelServers.embed(module, texts, exchange);
         }
         return embedder.embedAll(texts);
     }
@@ -94,44 +84,7 @@ public class Embeddings {
         return "model_server".equals(module.type()) ? module.config().path("default_embedding_model").asText("") : "all-MiniLM-L6-v2";
     }
 
-    private List<float[]> remote(JsonNode config, List<String> texts) {
-        String url = config.path("service_url").asText("").replaceAll("/+$", "") + config.path("embeddings_endpoint").asText("/embeddings");
-        try {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("texts", texts);
-            if (config.hasNonNull("default_embedding_model")) {
-                body.put("model_name", config.get("default_embedding_model").asText());
-            }
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(config.path("request_timeout").asInt(30)))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)));
-            if (config.path("api_key_enabled").asBoolean(false) && config.hasNonNull("api_key")) {
-                request.header("Authorization", "Bearer " + config.get("api_key").asText());
-            }
-            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() != 200) {
-                throw new UpstreamException("the model server answered " + response.statusCode());
-            }
-            List<float[]> vectors = new ArrayList<>();
-            for (JsonNode vector : json.readTree(response.body()).path("embeddings")) {
-                float[] values = new float[vector.size()];
-                for (int i = 0; i < values.length; i++) {
-                    values[i] = (float) vector.get(i).asDouble();
-                }
-                vectors.add(values);
-            }
-            if (vectors.size() != texts.size()) {
-                throw new UpstreamException("the model server answered " + vectors.size() + " embeddings for " + texts.size() + " texts");
-            }
-            return vectors;
-        } catch (IOException | IllegalArgumentException e) {
-            throw new UpstreamException("the model server could not be called: " + e.getClass().getSimpleName());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UpstreamException("interrupted while calling the model server");
-        }
-    }
-
-    private static List<String> texts(Object value, String field) {
+    static List<String> texts(Object value, String field) {
         if (!(value instanceof List<?> list) || list.isEmpty()) {
             throw new BadRequestException(field + " is a non-empty list of strings");
         }

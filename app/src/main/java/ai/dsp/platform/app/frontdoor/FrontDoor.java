@@ -29,6 +29,13 @@ public class FrontDoor {
 
     /** Exchange property: the {@link ProjectModule} of the call. */
     public static final String MODULE = "DspModule";
+    /**
+     * Exchange properties the routes choose a handler by: the module's type and its config's
+     * {@code strategy} ("" without one). Plain values, so a route's choice compares strings
+     * instead of calling a method per call.
+     */
+    public static final String MODULE_TYPE = "DspModuleType";
+    public static final String MODULE_STRATEGY = "DspModuleStrategy";
 
     private final ManifestService manifests;
     private final FrontDoorPolicy policy;
@@ -43,7 +50,8 @@ public class FrontDoor {
     }
 
     /**
-     * Resolves the call's module into the exchange property {@link #MODULE} and lets the call
+     * Resolves the call's module into the exchange property {@link #MODULE} (and
+     * {@link #MODULE_TYPE}, {@link #MODULE_STRATEGY}) and lets the call
      * through, or throws what the caller is answered. The token broker is the one call without
      * a caller: its credentials are in the body, checked by the login.
      */
@@ -60,6 +68,8 @@ public class FrontDoor {
             exchange.getMessage().setHeader("Deprecation", "true");
         }
         exchange.setProperty(MODULE, module);
+        exchange.setProperty(MODULE_TYPE, module.type());
+        exchange.setProperty(MODULE_STRATEGY, module.strategy());
     }
 
     /** Counts the call by module and operation once it is answered, whatever the answer. */
@@ -86,7 +96,7 @@ public class FrontDoor {
             throw new BadRequestException("a project id is 1-64 letters, digits, '_' or '-'");
         }
         ManifestVersion version = manifests.current(project).orElseThrow(() -> new NotFoundException("no project " + project));
-        JsonNode manifest = manifests.served(version);
+        JsonNode manifest = manifests.view(version);
         JsonNode modules = manifest.path("modules");
         for (int i = 0; i < modules.size(); i++) {
             JsonNode module = modules.get(i);

@@ -35,11 +35,6 @@ public class InferenceEndpoints {
         this.json = json;
     }
 
-    /** Whether the module is a weighted ensemble rather than one upstream. */
-    public boolean ensemble(ProjectModule module) {
-        return "weighted_ensemble".equals(module.config().path("strategy").asText());
-    }
-
     /**
      * The module's completion; with {@code stream: true} the upstream's Server-Sent Events are
      * passed through unbuffered (the body is then empty: the events went out already).
@@ -61,7 +56,7 @@ public class InferenceEndpoints {
     /** A member of an ensemble: an inference module of the same project with one upstream. */
     ProjectModule member(ProjectModule ensemble, String name) {
         ProjectModule member = frontDoor.find(ensemble.project(), name);
-        if (!INFERENCE.equals(member.type()) || ensemble(member)) {
+        if (!INFERENCE.equals(member.type()) || member.ensemble()) {
             throw new IllegalStateException("ensemble " + ensemble.name() + " names " + name + ", which is not an inference module with an upstream");
         }
         return member;
@@ -76,7 +71,7 @@ public class InferenceEndpoints {
     Function<String, Optional<InferenceModule>> fallbacks(ProjectModule module) {
         return name -> {
             ProjectModule fallback = frontDoor.find(module.project(), name);
-            return INFERENCE.equals(fallback.type()) && !ensemble(fallback) ? Optional.of(upstream(fallback)) : Optional.empty();
+            return INFERENCE.equals(fallback.type()) && !fallback.ensemble() ? Optional.of(upstream(fallback)) : Optional.empty();
         };
     }
 

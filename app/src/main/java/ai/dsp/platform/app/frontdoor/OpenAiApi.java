@@ -58,7 +58,7 @@ public class OpenAiApi {
         Caller caller = caller(exchange);
         List<Map<String, Object>> data = new ArrayList<>();
         for (ManifestVersion version : manifests.list()) {
-            JsonNode modules = version.document().path("modules");
+            JsonNode modules = manifests.view(version).path("modules");
             for (JsonNode module : modules) {
                 if (CHAT_TYPES.contains(module.path("module_type").asText())) {
                     usable(caller, version.projectId(), module.path("name").asText(), version).ifPresent(data::add);

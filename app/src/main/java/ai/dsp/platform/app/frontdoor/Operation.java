@@ -18,6 +18,8 @@ public enum Operation {
     DELETE_DOCUMENT("delete", "documents/{id}", "rag_config"),
     CHAT("infer", "v1/chat/completions", "inference_endpoint", "rag_config"),
     EMBEDDINGS("embed", "embeddings", "rag_config", "model_server"),
+    RERANK("infer", "rerank", "model_server"),
+    CLASSIFY("infer", "classify", "model_server"),
     TOKEN("token", "token", "jwt_config");
 
     /** Every module type some operation serves; any other type has no handler (501). */

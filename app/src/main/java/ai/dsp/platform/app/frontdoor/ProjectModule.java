@@ -12,6 +12,16 @@ public record ProjectModule(String project, String name, String type, String sta
         return manifest.path("modules").path(index);
     }
 
+    /** The config's {@code strategy}, "" without one. */
+    public String strategy() {
+        return config().path("strategy").asText("");
+    }
+
+    /** Whether the module is a weighted ensemble of inference modules rather than one upstream. */
+    public boolean ensemble() {
+        return "weighted_ensemble".equals(strategy());
+    }
+
     /** The module's {@code config}, unresolved. */
     public JsonNode config() {
         return module().path("config");

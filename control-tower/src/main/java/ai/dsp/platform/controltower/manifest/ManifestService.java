@@ -38,6 +38,11 @@ public final class ManifestService {
     private final Clock clock;
     private final Consumer<ManifestVersion> announcer;
     private final Map<String, Optional<ManifestVersion>> cache = new ConcurrentHashMap<>();
+    /** The served tree of each project's current version, shared by the readers of {@link #view}. */
+    private final Map<String, View> views = new ConcurrentHashMap<>();
+
+    private record View(ManifestVersion version, ObjectNode served) {
+    }
 
     /** {@code announcer} hears every version written through this service (events). */
     public ManifestService(ManifestStore store, Function<JsonNode, ManifestChecks.Report> validator, Placeholders placeholders,
@@ -78,6 +83,21 @@ public final class ManifestService {
             document.put(CREATED_AT, firstOfItsLife(version).createdAt().truncatedTo(ChronoUnit.MILLIS).toString());
         }
         return document;
+    }
+
+    /**
+     * {@link #served} without the copy, for readers that only read (the Front Door, per call): one
+     * tree per project's current version, shared. Callers must not change it.
+     */
+    public JsonNode view(ManifestVersion version) {
+        View known = views.get(version.projectId());
+        // a project's versions are numbered without reuse and never change: the number names the tree
+        if (known != null && known.version().number() == version.number() && known.version().createdAt().equals(version.createdAt())) {
+            return known.served();
+        }
+        ObjectNode served = served(version);
+        views.put(version.projectId(), new View(version, served));
+        return served;
     }
 
     /** The first version after the last delete before {@code version}. */

@@ -54,6 +54,11 @@ public final class PolicyService {
     private final PolicyMetrics metrics;
     private final long refreshNanos;
     private final Map<String, Entry> loaded = new ConcurrentHashMap<>();
+    /** The folder's client ids as last listed: the Front Door asks per call, the folder is read once per refresh. */
+    private volatile Listing listing;
+
+    private record Listing(List<String> ids, long listedNanos) {
+    }
 
     public PolicyService(PolicyStore store, PolicyEvaluator evaluator, PolicyMetrics metrics, Duration refresh) {
         this.store = store;
@@ -65,7 +70,7 @@ public final class PolicyService {
     /** The client ids of the enabled, valid policies whose {@code project} is {@code project}. */
     public List<String> forProject(String project) {
         List<String> clients = new ArrayList<>();
-        for (String id : store.ids()) {
+        for (String id : ids()) {
             Entry entry = entry(id);
             if (entry != null && entry.compiled() != null && entry.compiled().policy().enabled()
                     && project.equals(entry.compiled().policy().project())) {
@@ -78,7 +83,7 @@ public final class PolicyService {
     /** Every policy file, valid or not, by client id. */
     public List<Listed> list() {
         List<Listed> listed = new ArrayList<>();
-        for (String id : store.ids()) {
+        for (String id : ids()) {
             Entry entry = entry(id);
             if (entry != null) {
                 listed.add(new Listed(id, path(entry), entry.compiled() != null && entry.compiled().policy().enabled(), entry.error()));
@@ -111,6 +116,7 @@ public final class PolicyService {
         return change(Operation.ADD, () -> {
             CompiledPolicy compiled = evaluator.compile(policy);
             store.create(policy);
+            listing = null;
             return remember(compiled);
         });
     }
@@ -139,6 +145,7 @@ public final class PolicyService {
                 throw new PolicyNotFoundException(clientId);
             }
             loaded.remove(clientId);
+            listing = null;
             return null;
         });
     }
@@ -175,7 +182,7 @@ public final class PolicyService {
     /** The seed's {@code /batch-evaluate} body: {@code input} against every enabled policy, by client id. */
     public List<Evaluated> evaluateEnabled(Map<String, ?> input) {
         List<Evaluated> results = new ArrayList<>();
-        for (String id : store.ids()) {
+        for (String id : ids()) {
             long started = System.nanoTime();
             Entry entry = entry(id);
             if (entry != null && (entry.compiled() == null || entry.compiled().policy().enabled())) {
@@ -219,7 +226,7 @@ public final class PolicyService {
      */
     public List<UserPolicy> userPolicies(String userId, List<String> groupIds) {
         List<UserPolicy> found = new ArrayList<>();
-        for (String id : store.ids()) {
+        for (String id : ids()) {
             Entry entry = entry(id);
             if (entry == null || entry.compiled() == null || !entry.compiled().policy().enabled()) {
                 continue;
@@ -249,6 +256,18 @@ public final class PolicyService {
     }
 
     // ------------------------------------------------------------------ loading
+
+    /** The client ids of the policies folder, listed again no more often than the refresh interval. */
+    private List<String> ids() {
+        long now = System.nanoTime();
+        Listing known = listing;
+        if (known != null && now - known.listedNanos() < refreshNanos) {
+            return known.ids();
+        }
+        List<String> ids = List.copyOf(store.ids());
+        listing = new Listing(ids, now);
+        return ids;
+    }
 
     private Entry required(String clientId) {
         if (clientId == null || !Policy.CLIENT_ID.matcher(clientId).matches()) {

@@ -6,6 +6,7 @@ import ai.dsp.platform.controltower.store.ManifestVersion;
 import ai.dsp.platform.controltower.store.Precondition;
 import ai.dsp.platform.controltower.store.VersionConflictException;
 import ai.dsp.platform.controltower.testing.PostgresServer;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariDataSource;
@@ -118,6 +119,20 @@ class ManifestServiceTest {
         assertThat(service.resolve(current.document()).at("/modules/0/config/api_key").asText()).isEqualTo("resolved-key");
         assertThat(service.current("demo").orElseThrow().document().at("/modules/0/config/api_key").asText()).isEqualTo("${LLM_KEY}");
         assertThat(service.version("demo", 1).orElseThrow().document().toString()).doesNotContain("resolved-key");
+    }
+
+    @Test
+    void theSharedViewIsOneTreePerVersionAndFollowsWrites() throws Exception {
+        service.create(manifest("demo", "one"), "alice");
+        JsonNode first = service.view(service.current("demo").orElseThrow());
+        assertThat(service.view(service.current("demo").orElseThrow())).isSameAs(first);
+        assertThat(service.view(service.version("demo", 1).orElseThrow())).as("the same version read again from the store").isSameAs(first);
+
+        service.update("demo", manifest("demo", "two"), Precondition.present(), "alice");
+        JsonNode second = service.view(service.current("demo").orElseThrow());
+        assertThat(second).isNotSameAs(first);
+        assertThat(second.path("description").asText()).isEqualTo("two");
+        assertThat(first.path("description").asText()).as("a reader holding the old tree keeps it whole").isEqualTo("one");
     }
 
     @Test

@@ -150,6 +150,22 @@ class PolicyServiceTest {
     }
 
     @Test
+    void theFolderIsListedOncePerRefreshButChangesThroughTheServiceShowAtOnce() throws IOException {
+        PolicyService slow = new PolicyService(new PolicyStore(dir), new PolicyEvaluator(), new PolicyMetrics(registry), Duration.ofHours(1));
+        Policy complaints = seed("customer_complaint_summary");
+        slow.add(complaints);
+        assertThat(slow.forProject(complaints.project())).containsExactly("customer_complaint_summary");
+
+        // a file copied in beside the service waits for the next listing; the service's own writes do not
+        Files.writeString(dir.resolve("copied_in.yaml"), Files.readString(dir.resolve("customer_complaint_summary.yaml")));
+        assertThat(slow.list()).extracting(PolicyService.Listed::clientId).containsExactly("customer_complaint_summary");
+        assertThat(service.list()).extracting(PolicyService.Listed::clientId).containsExactlyInAnyOrder("customer_complaint_summary", "copied_in");
+
+        slow.delete("customer_complaint_summary");
+        assertThat(slow.forProject(complaints.project())).isEmpty();
+    }
+
+    @Test
     void anUnknownClientIsNotFoundAndABadIdIsRefused() {
         assertThatThrownBy(() -> service.evaluate("nobody", DS_INFER)).isInstanceOf(PolicyNotFoundException.class);
         assertThatThrownBy(() -> service.evaluate("no/body", DS_INFER)).isInstanceOf(IllegalArgumentException.class);

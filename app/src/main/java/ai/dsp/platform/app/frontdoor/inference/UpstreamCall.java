@@ -16,10 +16,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -64,8 +61,10 @@ final class UpstreamCall {
         long start = System.nanoTime();
         long deadline = start + module.timeout().toNanos();
         long firstByteDeadline = Math.min(deadline, start + module.firstByteTimeout().toNanos());
+        // the request's timeout ends at the response headers: the first-byte limit; the body is
+        // read against the total deadline (BodyChunks)
         HttpRequest.Builder request = HttpRequest.newBuilder(module.chatCompletionsUri())
-                .timeout(module.timeout())
+                .timeout(Duration.ofNanos(Math.max(1, firstByteDeadline - start)))
                 .header("Content-Type", "application/json")
                 .header("Accept", sink == null ? "application/json" : "text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
@@ -73,19 +72,21 @@ final class UpstreamCall {
             request.header("Authorization", "Bearer " + module.apiKey());
         }
         BodyChunks chunks = new BodyChunks();
-        CompletableFuture<HttpResponse<BodyChunks>> sent = client(module.connectTimeout()).sendAsync(request.build(), info -> chunks);
         HttpResponse<BodyChunks> response;
         try {
-            response = sent.get(Math.max(0, firstByteDeadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            sent.cancel(true);
+            // send, not sendAsync: the JDK client hands every sendAsync result to the common
+            // pool, which on two cores is a new thread per call (CompletableFuture's fallback)
+            response = client(module.connectTimeout()).send(request.build(), info -> chunks);
+        } catch (HttpConnectTimeoutException e) {
+            return Attempt.failed(UpstreamFailure.of(Kind.TIMEOUT, "no connection within " + limit(module.connectTimeout().toNanos())));
+        } catch (HttpTimeoutException e) {
             chunks.cancel();
             return Attempt.failed(UpstreamFailure.of(Kind.TIMEOUT, "no response within " + limit(firstByteDeadline - start)));
-        } catch (ExecutionException e) {
-            return Attempt.failed(sendFailure(e.getCause(), module));
+        } catch (IOException e) {
+            return Attempt.failed(UpstreamFailure.of(Kind.CONNECT_ERROR, e instanceof ConnectException ? "connection refused" : "connection failed"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            sent.cancel(true);
+            chunks.cancel();
             return Attempt.failed(UpstreamFailure.of(Kind.CONNECT_ERROR, "interrupted"));
         }
         int status = response.statusCode();
@@ -239,18 +240,14 @@ final class UpstreamCall {
         }
     }
 
-    private static UpstreamFailure sendFailure(Throwable cause, InferenceModule module) {
-        if (cause instanceof HttpConnectTimeoutException) {
-            return UpstreamFailure.of(Kind.TIMEOUT, "no connection within " + limit(module.connectTimeout().toNanos()));
-        }
-        if (cause instanceof HttpTimeoutException) {
-            return UpstreamFailure.of(Kind.TIMEOUT, "no response within " + limit(module.timeout().toNanos()));
-        }
-        return UpstreamFailure.of(Kind.CONNECT_ERROR, cause instanceof ConnectException ? "connection refused" : "connection failed");
-    }
-
+    /**
+     * One client per connect timeout. Its callbacks run on its own selector thread: the only one
+     * they reach is {@link BodyChunks}, which never blocks, and the default pool costs thread
+     * hand-offs per response. TLS handshake work runs there too, once per pooled connection.
+     */
     private HttpClient client(Duration connectTimeout) {
         return clients.computeIfAbsent(connectTimeout, timeout -> HttpClient.newBuilder()
+                .executor(Runnable::run)
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
