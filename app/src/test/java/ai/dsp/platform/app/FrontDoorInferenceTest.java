@@ -24,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Inference modules and a weighted ensemble through the Front Door on the running platform,
@@ -39,13 +40,15 @@ class FrontDoorInferenceTest {
     static OpenAiUpstream fast;
     static OpenAiUpstream large;
     static OpenAiUpstream slow;
+    static Path audit;
 
     @BeforeAll
     static void start() {
         fast = new OpenAiUpstream();
         large = new OpenAiUpstream();
         slow = new OpenAiUpstream();
-        app = AppHarness.start(work.resolve("data"), work.resolve("inbox"), "--dsp.front-door.ensemble.timeout=3000",
+        audit = work.resolve("audit.log");
+        app = AppHarness.start(work.resolve("data"), work.resolve("inbox"), "--dsp.audit.file=" + audit, "--dsp.front-door.ensemble.timeout=3000",
                 "--dsp.front-door.inference.retry-initial-delay=10ms", "--dsp.front-door.inference.retry-max-delay=20ms",
                 // the tests' failing upstreams must not open a breaker for the tests after them (InferenceClientTest tests the breaker)
                 "--dsp.front-door.inference.breaker.minimum-calls=1000");
@@ -247,5 +250,46 @@ class FrontDoorInferenceTest {
                 .doesNotContain("infer/infer-slow-inference_endpoint");
         assertThat(app.postJson("/v1/chat/completions", chat("infer/infer-slow-inference_endpoint", "x")).status()).isEqualTo(200);
         assertThat(app.anonymous().postJson("/v1/chat/completions", chat("infer/infer-large-inference_endpoint", "x")).status()).isEqualTo(401);
+    }
+
+    @Test
+    void everyCallIsAuditedWithTheModuleThatAnsweredOrWhyNone() throws Exception {
+        fast.otherwise(OpenAiUpstream.serverError());
+        assertThat(call(app, "audit-fallback-0001", "infer/infer-fast-inference_endpoint")).isEqualTo(200);
+        answerNormally();
+        assertThat(call(app, "audit-ensemble-0001", "infer/infer-vote-inference_endpoint")).isEqualTo(200);
+        assertThat(call(reader, "audit-denied-0001", "infer/infer-slow-inference_endpoint")).isEqualTo(403);
+        assertThat(call(app.anonymous(), "audit-anonymous-0001", "infer/infer-slow-inference_endpoint")).isEqualTo(401);
+
+        JsonNode fallback = auditedOnce("audit-fallback-0001");
+        assertThat(fallback.path("principal").asText()).isEqualTo("admin");
+        assertThat(fallback.path("status").asInt()).isEqualTo(200);
+        assertThat(fallback.at("/frontDoor/module").asText()).isEqualTo("infer-fast-inference_endpoint");
+        assertThat(fallback.at("/frontDoor/operation").asText()).isEqualTo("chat");
+        assertThat(fallback.at("/upstream/servedBy").asText()).as("the fallback answered").isEqualTo("infer-large-inference_endpoint");
+
+        JsonNode ensemble = auditedOnce("audit-ensemble-0001");
+        assertThat(ensemble.at("/ensemble/answeredBy").asText()).isEqualTo("infer/infer-large-inference_endpoint");
+        assertThat(ensemble.at("/ensemble/members")).hasSize(3).allSatisfy(member -> assertThat(member.has("status")).isTrue());
+        assertThat(ensemble.toString()).as("no answer text in the audit log").doesNotContain("capital");
+
+        JsonNode denied = auditedOnce("audit-denied-0001");
+        assertThat(denied.path("status").asInt()).isEqualTo(403);
+        assertThat(denied.path("principal").asText()).isEqualTo(AppHarness.READER);
+        assertThat(denied.at("/frontDoor/module").asText()).isEqualTo("infer-slow-inference_endpoint");
+        assertThat(denied.has("upstream")).as("nothing was sent upstream").isFalse();
+
+        JsonNode anonymous = auditedOnce("audit-anonymous-0001");
+        assertThat(anonymous.path("status").asInt()).isEqualTo(401);
+        assertThat(anonymous.path("principal").isNull()).isTrue();
+    }
+
+    private static int call(AppHarness caller, String requestId, String model) throws Exception {
+        return caller.send("POST", "/v1/chat/completions", AppHarness.JSON.writeValueAsString(chat(model, "The capital of France?")),
+                Map.of("X-Request-Id", requestId)).status();
+    }
+
+    private static JsonNode auditedOnce(String requestId) {
+        return await().atMost(Duration.ofSeconds(10)).until(() -> AuditRecords.of(audit, requestId), records -> records.size() == 1).get(0);
     }
 }

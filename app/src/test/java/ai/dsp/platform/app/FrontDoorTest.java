@@ -12,10 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
@@ -374,10 +372,7 @@ class FrontDoorTest {
         reader.postJson("/fdtest/" + DOCS + "/retrieve", Map.of("query", "audited backups"));
         reader.delete("/fdtest/" + DOCS + "/documents/audited");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            List<JsonNode> records = new ArrayList<>();
-            for (String line : Files.readAllLines(audit)) {
-                records.add(AppHarness.JSON.readTree(line));
-            }
+            List<JsonNode> records = AuditRecords.all(audit);
             assertThat(records).anySatisfy(record -> {
                 assertThat(record.path("path").asText()).isEqualTo("/fdtest/" + DOCS + "/retrieve");
                 assertThat(record.path("principal").asText()).isEqualTo(AppHarness.READER);

@@ -15,10 +15,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.InputStream;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -190,14 +188,7 @@ class StreamedLlmAnswerTest {
     }
 
     private static List<JsonNode> audited(String requestId) throws Exception {
-        List<JsonNode> records = new ArrayList<>();
-        for (String line : Files.readAllLines(auditFile)) {
-            JsonNode record = AppHarness.JSON.readTree(line);
-            if (record.path("requestId").asText().equals(requestId)) {
-                records.add(record);
-            }
-        }
-        return records;
+        return AuditRecords.of(auditFile, requestId);
     }
 
     private static Logger root() {

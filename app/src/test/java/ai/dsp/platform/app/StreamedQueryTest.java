@@ -9,7 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.InputStream;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -167,13 +166,6 @@ class StreamedQueryTest {
     }
 
     private static List<JsonNode> audited(String requestId) throws Exception {
-        List<JsonNode> records = new ArrayList<>();
-        for (String line : Files.readAllLines(auditFile)) {
-            JsonNode record = AppHarness.JSON.readTree(line);
-            if (record.path("requestId").asText().equals(requestId)) {
-                records.add(record);
-            }
-        }
-        return records;
+        return AuditRecords.of(auditFile, requestId);
     }
 }

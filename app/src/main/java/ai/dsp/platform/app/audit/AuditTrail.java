@@ -108,8 +108,6 @@ public class AuditTrail implements AutoCloseable {
                     retrieved.results().stream().map(RetrievedChunk::chunkId).toList());
         } else if (body instanceof QueryResponse answered) {
             sources(exchange, answered.sources());
-        } else {
-            exchange.setProperty(RESULTS, Map.of());
         }
     }
 
@@ -120,9 +118,22 @@ public class AuditTrail implements AutoCloseable {
     }
 
     private static void note(Exchange exchange, List<String> documents, List<String> chunks) {
-        Map<String, Object> results = new LinkedHashMap<>();
-        results.put("documents", documents.stream().distinct().toList());
-        results.put("chunks", chunks);
+        annotate(exchange, "documents", documents.stream().distinct().toList());
+        annotate(exchange, "chunks", chunks);
+    }
+
+    /**
+     * Adds {@code key: value} to the call's record (the Front Door notes the module, the module
+     * that answered, an ensemble's members). Values are written as JSON; never pass a secret.
+     */
+    public static void annotate(Exchange exchange, String key, Object value) {
+        // a new map each time: an exchange's copies (a split's parts) share the old one
+        Map<Object, Object> results = new LinkedHashMap<>();
+        Map<?, ?> known = exchange.getProperty(RESULTS, Map.class);
+        if (known != null) {
+            results.putAll(known);
+        }
+        results.put(key, value);
         exchange.setProperty(RESULTS, results);
     }
 

@@ -1,6 +1,7 @@
 package ai.dsp.platform.app.frontdoor;
 
 import ai.dsp.platform.api.BadRequestException;
+import ai.dsp.platform.app.audit.AuditTrail;
 import ai.dsp.platform.app.frontdoor.inference.ChatResult;
 import ai.dsp.platform.app.frontdoor.inference.InferenceClient;
 import ai.dsp.platform.app.http.EventStream;
@@ -13,6 +14,7 @@ import org.springframework.stereotype.Component;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A weighted ensemble ({@code strategy: weighted_ensemble}, {@code models[{name, weight}]} naming
@@ -116,6 +118,8 @@ public class Ensembles {
         }
         EnsembleVote.Result result = vote.decide(members);
         metrics.ensembleAgreement(ensemble.project(), ensemble.name(), result.agreement());
+        AuditTrail.annotate(exchange, "ensemble", Map.of("answeredBy", result.answer().model(), "agreement", result.agreement(),
+                "members", members.stream().map(member -> Map.of("model", member.model(), "status", member.status())).toList()));
         ObjectNode response = json.createObjectNode();
         response.put("id", "chatcmpl-ensemble-" + exchange.getExchangeId());
         response.put("object", "chat.completion");

@@ -2,6 +2,7 @@ package ai.dsp.platform.app.frontdoor;
 
 import ai.dsp.platform.api.BadRequestException;
 import ai.dsp.platform.api.NotFoundException;
+import ai.dsp.platform.app.audit.AuditTrail;
 import ai.dsp.platform.app.security.Caller;
 import ai.dsp.platform.app.security.ForbiddenException;
 import ai.dsp.platform.controltower.manifest.ManifestService;
@@ -14,6 +15,7 @@ import org.apache.camel.support.SynchronizationAdapter;
 import org.springframework.stereotype.Component;
 
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The Front Door's steps before a module's handler (routes/front-door.camel.yaml): the project's
@@ -59,6 +61,9 @@ public class FrontDoor {
         Operation operation = Operation.of(operationName);
         ProjectModule module = find(exchange.getMessage().getHeader("project", String.class), exchange.getMessage().getHeader("module", String.class));
         measure(exchange, module, operation);
+        // before the checks: a refused call's record names the module too
+        AuditTrail.annotate(exchange, "frontDoor", Map.of("project", module.project(), "module", module.name(), "type", module.type(),
+                "operation", operation.name().toLowerCase(Locale.ROOT), "manifestVersion", module.manifestVersion()));
         requireServed(module, operation);
         if (operation != Operation.TOKEN) {
             Caller caller = Caller.of(exchange).orElseThrow(() -> new ForbiddenException("the Front Door needs an authenticated caller"));

@@ -1,9 +1,11 @@
 package ai.dsp.platform.app.frontdoor;
 
 import ai.dsp.platform.api.BadRequestException;
+import ai.dsp.platform.app.audit.AuditTrail;
 import ai.dsp.platform.app.frontdoor.inference.ChatResult;
 import ai.dsp.platform.app.frontdoor.inference.InferenceClient;
 import ai.dsp.platform.app.frontdoor.inference.InferenceModule;
+import ai.dsp.platform.app.frontdoor.inference.StreamResult;
 import ai.dsp.platform.app.http.EventStream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +13,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -44,13 +48,23 @@ public class InferenceEndpoints {
         ObjectNode request = request(exchange);
         if (request.path("stream").asBoolean(false)) {
             ClientStream sink = new ClientStream(exchange, EventStream.open(exchange, json));
-            client.stream(upstream(module), request, fallbacks(module), sink);
+            StreamResult streamed = client.stream(upstream(module), request, fallbacks(module), sink);
+            audit(exchange, streamed.servedBy(), streamed.status());
             return exchange.getMessage().getBody();
         }
         ChatResult result = client.complete(upstream(module), request, fallbacks(module));
+        audit(exchange, result.servedBy(), result.status());
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, result.status());
         result.headers().forEach((name, value) -> exchange.getMessage().setHeader(name, value));
         return result.body();
+    }
+
+    /** Notes in the call's audit record which module's upstream answered (a fallback's name when it was one). */
+    private static void audit(Exchange exchange, String servedBy, int status) {
+        Map<String, Object> upstream = new LinkedHashMap<>();
+        upstream.put("servedBy", servedBy);
+        upstream.put("status", status);
+        AuditTrail.annotate(exchange, "upstream", upstream);
     }
 
     /** A member of an ensemble: an inference module of the same project with one upstream. */
