@@ -198,7 +198,7 @@ final class AppHarness implements AutoCloseable {
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
-        headers.forEach(request::header);
+        headers.forEach(request::setHeader);
         return send(request);
     }
 

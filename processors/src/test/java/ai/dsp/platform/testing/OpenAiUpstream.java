@@ -232,11 +232,17 @@ public final class OpenAiUpstream implements AutoCloseable {
         return outcome;
     }
 
-    /** Sends the first {@code tokens} as chunks, then drops the connection without ending the stream. */
+    /**
+     * Sends the first {@code tokens} as chunks, then drops the connection as a crashing server
+     * would: the response was announced longer than what came, so the client reads what was sent
+     * and then a premature end of stream (never a well-formed end).
+     */
     public static Behaviour dropMidStream(List<String> tokens) {
         return (exchange, request, upstream) -> {
             String model = modelOf(request);
-            OutputStream out = startStream(exchange);
+            exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+            exchange.sendResponseHeaders(200, 1 << 20);
+            OutputStream out = exchange.getResponseBody();
             for (String token : tokens) {
                 event(out, chunk(model, JSON.createObjectNode().put("content", token), null));
             }

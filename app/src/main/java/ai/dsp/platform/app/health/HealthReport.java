@@ -1,5 +1,6 @@
 package ai.dsp.platform.app.health;
 
+import ai.dsp.platform.app.routes.RouteFiles;
 import ai.dsp.platform.app.security.Caller;
 import ai.dsp.platform.controltower.store.FileManifestStore;
 import ai.dsp.platform.controltower.store.ManifestStore;
@@ -27,13 +28,16 @@ public class HealthReport {
     private final CollectionCatalog collections;
     private final CamelContext camel;
     private final ManifestStore manifests;
+    private final RouteFiles routeFiles;
     private final ObjectMapper json;
 
-    public HealthReport(ChunkStore store, CollectionCatalog collections, CamelContext camel, ManifestStore manifests, ObjectMapper json) {
+    public HealthReport(ChunkStore store, CollectionCatalog collections, CamelContext camel, ManifestStore manifests, RouteFiles routeFiles,
+                        ObjectMapper json) {
         this.store = store;
         this.collections = collections;
         this.camel = camel;
         this.manifests = manifests;
+        this.routeFiles = routeFiles;
         this.json = json;
     }
 
@@ -59,6 +63,10 @@ public class HealthReport {
         // a manifest file that cannot be served leaves its last valid version serving: reported, not DOWN
         Map<String, String> problems = manifests instanceof FileManifestStore files ? files.problems() : Map.of();
         body.put("manifests", Map.of("status", problems.isEmpty() ? "UP" : "DEGRADED", "problems", problems));
+        // a refused route file change leaves the previous routes serving: reported, not DOWN
+        Map<String, String> refused = new LinkedHashMap<>();
+        routeFiles.refusals().forEach((file, refusal) -> refused.put(file, refusal.report().summary()));
+        body.put("routes", Map.of("status", refused.isEmpty() ? "UP" : "DEGRADED", "refused", refused));
         return json.writeValueAsString(body);
     }
 }
