@@ -21,6 +21,7 @@ import ai.dsp.platform.ingest.IngestJob;
 import ai.dsp.platform.store.StoreUnavailableException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.PredicateBuilder;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import org.apache.camel.model.OnExceptionDefinition;
@@ -37,6 +38,14 @@ import org.springframework.stereotype.Component;
 public class ErrorPolicy extends RouteConfigurationBuilder {
 
     public static final String ID = "dsp-error-policy";
+    /**
+     * Exchange property a message-bus source route sets to the {@code direct:} endpoint that
+     * dead-letters its message (with the error in its headers and acknowledges it): input that
+     * cannot be ingested goes there instead of being acknowledged as if it had been.
+     */
+    public static final String DEAD_LETTER_ENDPOINT = "DspDeadLetterEndpoint";
+    /** Exchange property the dead-letter step sets: a dead letter that cannot be written is redelivered, not acknowledged. */
+    public static final String DEAD_LETTERING = "DspDeadLettering";
     /** Where a Kafka record goes that cannot be ingested (routes/ingest-kafka.camel.yaml). */
     static final String DEAD_LETTER = "direct:kafka-dead-letter";
     private static final String NOTIFY = "direct:notify";
@@ -64,7 +73,8 @@ public class ErrorPolicy extends RouteConfigurationBuilder {
     private void apply(RouteConfigurationDefinition policy) {
         // a dead letter that cannot be written must not be committed past: the record is
         // redelivered from Kafka instead
-        policy.onException(Exception.class).onWhen(exchangeProperty(KafkaDocuments.DEAD_LETTERING).isNotNull())
+        policy.onException(Exception.class).onWhen(PredicateBuilder.or(exchangeProperty(KafkaDocuments.DEAD_LETTERING).isNotNull(),
+                        exchangeProperty(DEAD_LETTERING).isNotNull()))
                 .maximumRedeliveries(3).redeliveryDelay(500).useExponentialBackOff()
                 .handled(false);
         // the store is down or overloaded: ingestion pauses (with backoff) until it is back,
@@ -76,7 +86,7 @@ public class ErrorPolicy extends RouteConfigurationBuilder {
         policy.onException(StoreUnavailableException.class)
                 .handled(true).logExhausted(false)
                 .bean(responses, "unavailable");
-        deadLetterKafkaRecord(policy.onException(BadRequestException.class, JsonProcessingException.class, IllegalArgumentException.class)
+        deadLetter(policy.onException(BadRequestException.class, JsonProcessingException.class, IllegalArgumentException.class)
                 .handled(true).logExhausted(false)
                 .bean(responses, "badRequest"));
         policy.onException(NotFoundException.class, UnknownApiKeyException.class, PolicyNotFoundException.class)
@@ -122,15 +132,16 @@ public class ErrorPolicy extends RouteConfigurationBuilder {
                 .bean(responses, "unexpected"));
     }
 
-    /** A failed document is announced like an indexed one; its Kafka record becomes a dead letter. */
+    /** A failed document is announced like an indexed one; its Kafka record or bus message becomes a dead letter. */
     private void failIngestion(OnExceptionDefinition clause) {
         // each step is added to the clause itself: a fluent end() after wireTap would close the
         // wire tap, not the filter, and nest what follows inside it
         clause.filter(body().isInstanceOf(IngestJob.class)).wireTap(NOTIFY);
-        deadLetterKafkaRecord(clause);
+        deadLetter(clause);
     }
 
-    private void deadLetterKafkaRecord(OnExceptionDefinition clause) {
+    private void deadLetter(OnExceptionDefinition clause) {
         clause.filter(exchangeProperty(KafkaDocuments.RECORD).isNotNull()).to(DEAD_LETTER);
+        clause.filter(exchangeProperty(DEAD_LETTER_ENDPOINT).isNotNull()).toD("${exchangeProperty." + DEAD_LETTER_ENDPOINT + "}");
     }
 }
