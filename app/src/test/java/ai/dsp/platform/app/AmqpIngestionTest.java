@@ -43,7 +43,6 @@ class AmqpIngestionTest {
     private static final String ROUTING_KEY = "documents";
     private static final String DEAD_LETTER_QUEUE = RUN + ".dlq";
     private static final String EVENTS_EXCHANGE = RUN + ".events";
-    private static final Duration INDEXED_WITHIN = Duration.ofSeconds(60);
 
     @TempDir
     static Path work;
@@ -91,8 +90,8 @@ class AmqpIngestionTest {
                     Map.of("dsp.filename", "tides.txt", "dsp.collection", "amqp", "dsp.content-type", "text/plain",
                             "dsp.metadata", "{\"source\": \"harbour-office\"}"));
 
-            awaitIndexed("amqp-json");
-            String fileId = awaitFileIndexed("amqp", "tides.txt");
+            IndexedDocuments.awaitIndexed(app, "amqp-json");
+            String fileId = IndexedDocuments.awaitFileIndexed(app, "amqp", "tides.txt");
             JsonNode file = app.get("/api/v1/documents/" + fileId).body();
             assertThat(file.path("metadata").path("source").asText()).isEqualTo("harbour-office");
             JsonNode answer = app.postJson("/api/v1/retrieve", Map.of("query", "high and low water", "collection", "amqp", "k", 1)).body();
@@ -119,7 +118,7 @@ class AmqpIngestionTest {
             publish(channel, poison, Map.of("trace", "poison-1"));
             publish(channel, json(Map.of("id", "after-poison", "collection", "amqp", "text", "Buoys mark the channel.")), Map.of());
 
-            awaitIndexed("after-poison");
+            IndexedDocuments.awaitIndexed(app, "after-poison");
             GetResponse dead = await().atMost(Duration.ofSeconds(20)).until(() -> channel.basicGet(DEAD_LETTER_QUEUE, true),
                     response -> response != null);
             assertThat(dead.getBody()).isEqualTo(poison);
@@ -142,14 +141,14 @@ class AmqpIngestionTest {
             }
         }
         // some of the first half are in flight, some still queued, when the node goes down
-        awaitIndexed(ids.get(0));
+        IndexedDocuments.awaitIndexed(app, ids.get(0));
         rabbit.restart();
         try (Connection connection = connect(); Channel channel = connection.createChannel()) {
             for (String id : ids.subList(documents / 2, documents)) {
                 publish(channel, streamDocument(id), Map.of());
             }
         }
-        await().atMost(Duration.ofSeconds(120)).until(() -> ids.stream().allMatch(AmqpIngestionTest::indexed));
+        await().atMost(Duration.ofSeconds(120)).until(() -> ids.stream().allMatch(id -> IndexedDocuments.indexed(app, id)));
 
         JsonNode page = app.get("/api/v1/documents?collection=stream&limit=100").body();
         assertThat(page.path("total").asInt()).isEqualTo(documents);
@@ -187,25 +186,5 @@ class AmqpIngestionTest {
 
     private static byte[] json(Map<String, Object> document) throws IOException {
         return AppHarness.JSON.writeValueAsBytes(document);
-    }
-
-    private static void awaitIndexed(String id) {
-        await().atMost(INDEXED_WITHIN).until(() -> indexed(id));
-    }
-
-    private static boolean indexed(String id) {
-        AppHarness.Reply reply = app.get("/api/v1/documents/" + id);
-        return reply.status() == 200 && "INDEXED".equals(reply.body().path("status").asText());
-    }
-
-    private static String awaitFileIndexed(String collection, String filename) {
-        return await().atMost(INDEXED_WITHIN).until(() -> {
-            for (JsonNode document : app.get("/api/v1/documents?collection=" + collection + "&limit=100").body().path("items")) {
-                if (filename.equals(document.path("filename").asText()) && "INDEXED".equals(document.path("status").asText())) {
-                    return document.path("id").asText();
-                }
-            }
-            return null;
-        }, id -> id != null);
     }
 }

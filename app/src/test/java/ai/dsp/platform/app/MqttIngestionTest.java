@@ -46,7 +46,6 @@ class MqttIngestionTest {
     private static final String DOCUMENTS = RUN + "/documents";
     private static final String DEAD_LETTERS = RUN + "/dead-letters";
     private static final String EVENTS = RUN + "/events";
-    private static final Duration INDEXED_WITHIN = Duration.ofSeconds(60);
 
     @TempDir
     static Path work;
@@ -87,8 +86,8 @@ class MqttIngestionTest {
             publish(client, "Rain gauges measure rainfall in millimetres per hour.".getBytes(StandardCharsets.UTF_8),
                     Map.of("dsp.filename", "rain.txt", "dsp.collection", "mqtt", "dsp.metadata", "{\"station\": \"north\"}"), "text/plain");
 
-            awaitIndexed("mqtt-json");
-            String fileId = awaitFileIndexed("mqtt", "rain.txt");
+            IndexedDocuments.awaitIndexed(app, "mqtt-json");
+            String fileId = IndexedDocuments.awaitFileIndexed(app, "mqtt", "rain.txt");
             JsonNode file = app.get("/api/v1/documents/" + fileId).body();
             assertThat(file.path("metadata").path("station").asText()).isEqualTo("north");
             JsonNode answer = app.postJson("/api/v1/retrieve", Map.of("query", "rainfall millimetres", "collection", "mqtt", "k", 1)).body();
@@ -120,7 +119,7 @@ class MqttIngestionTest {
             publish(client, poison, Map.of("trace", "poison-1"), null);
             publish(client, json(Map.of("id", "after-poison", "collection", "mqtt", "text", "Anemometers spin in the wind.")), Map.of(), null);
 
-            awaitIndexed("after-poison");
+            IndexedDocuments.awaitIndexed(app, "after-poison");
             MqttMessage dead = deadLetters.poll(20, TimeUnit.SECONDS);
             assertThat(dead).as("a dead letter").isNotNull();
             assertThat(dead.getPayload()).isEqualTo(poison);
@@ -149,14 +148,14 @@ class MqttIngestionTest {
         }
         close(first);
         // some of the first half are in flight, some still queued for the platform's session, when the broker goes down
-        awaitIndexed(ids.get(0));
+        IndexedDocuments.awaitIndexed(app, ids.get(0));
         mosquitto.restart();
         MqttClient second = connect("stream-2");
         for (String id : ids.subList(documents / 2, documents)) {
             publish(second, streamDocument(id), Map.of(), null);
         }
         close(second);
-        await().atMost(Duration.ofSeconds(120)).until(() -> ids.stream().allMatch(MqttIngestionTest::indexed));
+        await().atMost(Duration.ofSeconds(120)).until(() -> ids.stream().allMatch(id -> IndexedDocuments.indexed(app, id)));
 
         JsonNode page = app.get("/api/v1/documents?collection=stream&limit=100").body();
         assertThat(page.path("total").asInt()).isEqualTo(documents);
@@ -202,25 +201,5 @@ class MqttIngestionTest {
 
     private static byte[] json(Map<String, Object> document) throws Exception {
         return AppHarness.JSON.writeValueAsBytes(document);
-    }
-
-    private static void awaitIndexed(String id) {
-        await().atMost(INDEXED_WITHIN).until(() -> indexed(id));
-    }
-
-    private static boolean indexed(String id) {
-        AppHarness.Reply reply = app.get("/api/v1/documents/" + id);
-        return reply.status() == 200 && "INDEXED".equals(reply.body().path("status").asText());
-    }
-
-    private static String awaitFileIndexed(String collection, String filename) {
-        return await().atMost(INDEXED_WITHIN).until(() -> {
-            for (JsonNode document : app.get("/api/v1/documents?collection=" + collection + "&limit=100").body().path("items")) {
-                if (filename.equals(document.path("filename").asText()) && "INDEXED".equals(document.path("status").asText())) {
-                    return document.path("id").asText();
-                }
-            }
-            return null;
-        }, id -> id != null);
     }
 }

@@ -92,7 +92,7 @@ public final class MosquittoServer implements AutoCloseable {
     }
 
     private void launch() {
-        Path binary = Executables.require("mosquitto", "mosquitto");
+        Path binary = Executables.requireServer("mosquitto", "mosquitto");
         Path output = workDir.resolve("mosquitto.log");
         process = ChildProcess.start(List.of(binary.toString(), "-c", workDir.resolve("mosquitto.conf").toString()), Map.of(), output);
         Instant deadline = Instant.now().plus(START_TIMEOUT);

@@ -93,7 +93,7 @@ public final class RabbitMqServer implements AutoCloseable {
     }
 
     private void launch() {
-        Path binary = Executables.require("rabbitmq-server", PACKAGE);
+        Path binary = Executables.requireServer("rabbitmq-server", PACKAGE);
         Path output = workDir.resolve("rabbitmq.out");
         // Debian's rabbitmq-server, run as root, runs the node as the rabbitmq user
         giveToRabbitMqUser(workDir);
@@ -128,7 +128,7 @@ public final class RabbitMqServer implements AutoCloseable {
             return;
         }
         Path output = workDir.resolve("rabbitmqctl.out");
-        ChildProcess control = ChildProcess.start(List.of(Executables.require("rabbitmqctl", PACKAGE).toString(), "-n", nodeName, "shutdown"),
+        ChildProcess control = ChildProcess.start(List.of(Executables.requireServer("rabbitmqctl", PACKAGE).toString(), "-n", nodeName, "shutdown"),
                 environment(), output);
         if (!control.awaitExit(STOP_TIMEOUT)) {
             control.stop(Duration.ZERO, STOP_TIMEOUT);

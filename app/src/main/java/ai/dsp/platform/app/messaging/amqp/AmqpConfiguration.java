@@ -21,7 +21,7 @@ public class AmqpConfiguration {
         CachingConnectionFactory connections = new CachingConnectionFactory(amqp.host(), amqp.port());
         connections.setVirtualHost(amqp.virtualHost());
         connections.setUsername(amqp.username());
-        connections.setPassword(amqp.resolvedPassword());
+        connections.setPassword(amqp.resolvedPassword() == null ? "" : amqp.resolvedPassword());
         // a message is acknowledged only once its dead letter (or event) is confirmed by the broker
         connections.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.SIMPLE);
         connections.setConnectionNameStrategy(factory -> "dsp-ai-platform");

@@ -3,12 +3,10 @@ package ai.dsp.platform.app.messaging.amqp;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import ai.dsp.platform.app.messaging.PasswordSource;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -37,28 +35,19 @@ public record AmqpProperties(
         Path passwordFile) {
 
     public AmqpProperties {
-        if (password != null && !password.isEmpty() && passwordFile != null) {
-            throw new IllegalArgumentException("give dsp.amqp.password or dsp.amqp.password-file, not both");
-        }
+        PasswordSource.requireOne(password, passwordFile, "dsp.amqp");
     }
 
-    /** The password from the environment or the password file; empty when there is none. */
+    /** The password from the environment or the password file; null when there is none. */
     public String resolvedPassword() {
-        if (passwordFile == null) {
-            return password == null ? "" : password;
-        }
-        try {
-            return Files.readString(passwordFile).replaceAll("[\r\n]+$", "");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read dsp.amqp.password-file " + passwordFile, e);
-        }
+        return PasswordSource.resolve(password, passwordFile, "dsp.amqp");
     }
 
     /** Without the password, so that logging the settings cannot leak it. */
     @Override
     public String toString() {
         return "AmqpProperties[enabled=" + enabled + ", host=" + host + ", port=" + port + ", virtualHost=" + virtualHost
-                + ", username=" + username + ", password=" + (password == null || password.isEmpty() ? "unset" : "***")
+                + ", username=" + username + ", password=" + PasswordSource.masked(password)
                 + ", passwordFile=" + passwordFile + "]";
     }
 }

@@ -1,12 +1,10 @@
 package ai.dsp.platform.app.messaging.mqtt;
 
 import jakarta.validation.constraints.NotBlank;
+import ai.dsp.platform.app.messaging.PasswordSource;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -27,27 +25,18 @@ import java.nio.file.Path;
 public record MqttProperties(boolean enabled, @NotBlank String brokerUrl, String username, String password, Path passwordFile) {
 
     public MqttProperties {
-        if (password != null && !password.isEmpty() && passwordFile != null) {
-            throw new IllegalArgumentException("give dsp.mqtt.password or dsp.mqtt.password-file, not both");
-        }
+        PasswordSource.requireOne(password, passwordFile, "dsp.mqtt");
     }
 
     /** The password from the environment or the password file; null when there is none. */
     public String resolvedPassword() {
-        if (passwordFile == null) {
-            return password == null || password.isEmpty() ? null : password;
-        }
-        try {
-            return Files.readString(passwordFile).replaceAll("[\r\n]+$", "");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read dsp.mqtt.password-file " + passwordFile, e);
-        }
+        return PasswordSource.resolve(password, passwordFile, "dsp.mqtt");
     }
 
     /** Without the password, so that logging the settings cannot leak it. */
     @Override
     public String toString() {
         return "MqttProperties[enabled=" + enabled + ", brokerUrl=" + brokerUrl + ", username=" + username
-                + ", password=" + (password == null || password.isEmpty() ? "unset" : "***") + ", passwordFile=" + passwordFile + "]";
+                + ", password=" + PasswordSource.masked(password) + ", passwordFile=" + passwordFile + "]";
     }
 }
