@@ -2,6 +2,7 @@ package ai.dsp.platform.ingest;
 
 import ai.dsp.platform.document.CollectionCatalog;
 import ai.dsp.platform.document.DocumentRejectedException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -32,6 +33,7 @@ public final class MessageIntake {
 
     private static final Set<String> ACL_KEYS = Set.of("allowed_groups", "allowed_users");
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+    private static final TypeReference<Map<String, Object>> METADATA = new TypeReference<>() { };
 
     private final ObjectMapper json = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -53,6 +55,43 @@ public final class MessageIntake {
         String filename = filename(doc);
         String id = id(doc, collection, message);
         return new IngestJob(id, collection, source, filename, content, metadata(doc), requestId);
+    }
+
+    /**
+     * A raw file as a message body (a message bus's body, its name and metadata in the message's
+     * headers): the same rules as a document message's (the default collection when none is
+     * named), the id from {@code id} or else collection and filename, so a re-sent file replaces
+     * itself.
+     */
+    public IngestJob fileToJob(byte[] content, FileAttributes file, String source, String requestId) {
+        if (content == null || content.length == 0) {
+            throw new DocumentRejectedException("empty message");
+        }
+        if (content.length > maxBytes) {
+            throw new DocumentRejectedException("file is larger than " + maxBytes + " bytes");
+        }
+        if (file.filename() == null || file.filename().isBlank()) {
+            throw new DocumentRejectedException("a file message needs a filename");
+        }
+        String collection = CollectionCatalog.requireValidName(file.collection());
+        MessageDocument doc = new MessageDocument(file.id(), collection, file.filename(), file.contentType(), null, null, null,
+                parseMetadata(file.metadataJson()), null);
+        return new IngestJob(id(doc, collection, content), collection, source, filename(doc), content, metadata(doc), requestId);
+    }
+
+    /** What a file message says about its body besides the bytes; any of them may be null but the filename. */
+    public record FileAttributes(String id, String collection, String filename, String contentType, String metadataJson) {
+    }
+
+    private Map<String, Object> parseMetadata(String metadataJson) {
+        if (metadataJson == null || metadataJson.isBlank()) {
+            return Map.of();
+        }
+        try {
+            return json.readValue(metadataJson, METADATA);
+        } catch (IOException e) {
+            throw new DocumentRejectedException("metadata is not a JSON object: " + firstLine(e.getMessage()));
+        }
     }
 
     private MessageDocument parse(byte[] message) {

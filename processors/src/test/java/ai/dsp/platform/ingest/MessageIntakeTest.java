@@ -175,4 +175,40 @@ class MessageIntakeTest {
             throw new UncheckedIOException(e);
         }
     }
+
+    @Test
+    void aRawFileWithItsNameAndMetadataInHeadersBecomesAJobThatReplacesItselfWhenResent() {
+        byte[] pdf = "%PDF-1.4 pretend".getBytes(StandardCharsets.UTF_8);
+        MessageIntake.FileAttributes attributes = new MessageIntake.FileAttributes(null, "scans", "../in/report.pdf",
+                "application/pdf", "{\"department\": \"finance\", \"allowed_groups\": [\"staff\"]}");
+
+        IngestJob job = intake.fileToJob(pdf, attributes, "amqp:documents", "amqp:1");
+        IngestJob again = intake.fileToJob(pdf, attributes, "amqp:documents", "amqp:2");
+
+        assertThat(job.collection()).isEqualTo("scans");
+        assertThat(job.filename()).isEqualTo("report.pdf");
+        assertThat(job.content()).isEqualTo(pdf);
+        assertThat(job.metadata()).containsEntry("department", "finance").containsEntry("contentType", "application/pdf")
+                .containsEntry("allowed_groups", List.of("staff"));
+        assertThat(again.id()).isEqualTo(job.id());
+        assertThat(intake.fileToJob(pdf, new MessageIntake.FileAttributes("given-id", null, "report.pdf", null, null), "amqp:documents", "amqp:3"))
+                .satisfies(given -> {
+                    assertThat(given.id()).isEqualTo("given-id");
+                    assertThat(given.collection()).isEqualTo("default");
+                });
+    }
+
+    @Test
+    void aRawFileWithoutANameOrWithBadMetadataOrTooLargeIsRejected() {
+        byte[] text = "some text".getBytes(StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> intake.fileToJob(text, new MessageIntake.FileAttributes(null, null, " ", null, null), "s", "r"))
+                .isInstanceOf(DocumentRejectedException.class).hasMessageContaining("filename");
+        assertThatThrownBy(() -> intake.fileToJob(text, new MessageIntake.FileAttributes(null, null, "a.txt", null, "[1, 2]"), "s", "r"))
+                .isInstanceOf(DocumentRejectedException.class).hasMessageContaining("metadata is not a JSON object");
+        assertThatThrownBy(() -> intake.fileToJob(new byte[MAX_BYTES + 1], new MessageIntake.FileAttributes(null, null, "a.txt", null, null), "s", "r"))
+                .isInstanceOf(DocumentRejectedException.class).hasMessageContaining("larger than");
+        assertThatThrownBy(() -> intake.fileToJob(new byte[0], new MessageIntake.FileAttributes(null, null, "a.txt", null, null), "s", "r"))
+                .isInstanceOf(DocumentRejectedException.class).hasMessageContaining("empty");
+    }
 }

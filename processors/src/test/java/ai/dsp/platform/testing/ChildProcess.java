@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -44,6 +45,32 @@ public final class ChildProcess {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot launch " + command.get(0), e);
         }
+    }
+
+    /**
+     * Runs a server's {@code command} and waits until {@code answers} says it serves. A server that
+     * exits or does not answer within {@code timeout} is stopped, and the failure carries the end of
+     * its output: the one way the harness starts a server binary.
+     */
+    public static ChildProcess startServer(String name, List<String> command, Map<String, String> environment, Path output,
+                                           Duration timeout, BooleanSupplier answers) {
+        ChildProcess server = start(command, environment, output);
+        Instant deadline = Instant.now().plus(timeout);
+        while (!answers.getAsBoolean()) {
+            if (!server.alive() || Instant.now().isAfter(deadline)) {
+                String tail = tail(output, 30);
+                server.stop(Duration.ofSeconds(5), Duration.ofSeconds(5));
+                throw new IllegalStateException(name + " did not answer:\n" + tail);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                server.stop(Duration.ofSeconds(5), Duration.ofSeconds(5));
+                throw new IllegalStateException("interrupted while waiting for " + name);
+            }
+        }
+        return server;
     }
 
     /**

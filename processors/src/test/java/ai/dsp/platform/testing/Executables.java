@@ -22,6 +22,17 @@ public final class Executables {
                         + "' (apt-get install " + debianPackage + "), a prerequisite named in the README"));
     }
 
+    /**
+     * A server binary: from PATH, else from the sbin folders Debian installs servers into
+     * (rabbitmq-server, mosquitto), which a non-root user's PATH often lacks.
+     */
+    public static Path requireServer(String name, String debianPackage) {
+        String sbin = String.join(java.io.File.pathSeparator, "/usr/local/sbin", "/usr/sbin", "/sbin");
+        String path = System.getenv("PATH");
+        return find(name, path == null || path.isBlank() ? sbin : path + java.io.File.pathSeparator + sbin)
+                .orElseGet(() -> require(name, debianPackage));
+    }
+
     static Optional<Path> find(String name, String path) {
         if (path == null || path.isBlank()) {
             return Optional.empty();

@@ -8,7 +8,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -62,16 +61,13 @@ public final class RedisServer implements AutoCloseable {
         port = ChildProcess.freeLoopbackPorts(1)[0];
         workDir = ChildProcess.tempDirectory("dsp-redis-");
         Path output = workDir.resolve("redis.log");
-        process = ChildProcess.start(List.of(binary.toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--dir", workDir.toString(), "--save", "", "--appendonly", "no"), Map.of(), output);
-        Instant deadline = Instant.now().plus(START_TIMEOUT);
-        while (!answers(port)) {
-            if (!process.alive() || Instant.now().isAfter(deadline)) {
-                String tail = ChildProcess.tail(output, 30);
-                close();
-                throw new IllegalStateException("redis-server did not answer on port " + port + ":\n" + tail);
-            }
-            pause();
+        try {
+            process = ChildProcess.startServer("redis-server on port " + port, List.of(binary.toString(), "--port", Integer.toString(port),
+                    "--bind", "127.0.0.1", "--dir", workDir.toString(), "--save", "", "--appendonly", "no"), Map.of(), output, START_TIMEOUT,
+                    () -> answers(port));
+        } catch (IllegalStateException e) {
+            close();
+            throw e;
         }
     }
 
@@ -100,15 +96,6 @@ public final class RedisServer implements AutoCloseable {
             return "+PONG".equals(new String(reply, StandardCharsets.US_ASCII));
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(50);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for redis-server", e);
         }
     }
 }

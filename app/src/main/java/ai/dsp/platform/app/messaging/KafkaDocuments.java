@@ -23,8 +23,6 @@ public class KafkaDocuments {
     /** Exchange property: the record is on its way to the dead-letter topic. */
     public static final String DEAD_LETTERING = "DspKafkaDeadLettering";
 
-    static final String REASON = "dsp.error.reason";
-    static final String EXCEPTION = "dsp.error.exception";
     static final String ORIGINAL_TOPIC = "dsp.original.topic";
     static final String ORIGINAL_PARTITION = "dsp.original.partition";
     static final String ORIGINAL_OFFSET = "dsp.original.offset";
@@ -82,17 +80,10 @@ public class KafkaDocuments {
         if (record.key() != null) {
             message.setHeader(KafkaConstants.KEY, record.key());
         }
-        message.setHeader(REASON, reason(cause));
-        message.setHeader(EXCEPTION, cause == null ? "none" : cause.getClass().getName());
+        message.setHeader(DeadLetters.REASON, DeadLetters.reason(cause));
+        message.setHeader(DeadLetters.EXCEPTION, DeadLetters.exception(cause));
         message.setHeader(ORIGINAL_TOPIC, record.topic());
         message.setHeader(ORIGINAL_PARTITION, String.valueOf(record.partition()));
         message.setHeader(ORIGINAL_OFFSET, String.valueOf(record.offset()));
-    }
-
-    private static String reason(Throwable cause) {
-        if (cause == null) {
-            return "unknown";
-        }
-        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
 }

@@ -1,6 +1,7 @@
 package ai.dsp.platform.app.routes;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import jakarta.annotation.PreDestroy;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.Route;
@@ -112,7 +113,7 @@ public class RouteFiles implements CamelContextConfiguration {
     }
 
     /** Stops watching (the routes stop with Camel). */
-    @jakarta.annotation.PreDestroy
+    @PreDestroy
     public void close() {
         if (watcher != null) {
             watcher.shutdownNow();
