@@ -20,13 +20,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
  * Turns a document message (JSON, see {@link MessageDocument}) into an ingestion job. A message
  * that cannot become one is rejected with a one-line reason, which goes with it to the dead
  * letters. Without an id, the id derives from collection and filename (a re-sent file replaces
- * itself) or else from the message bytes (a redelivered message is the same document).
+ * itself) or else from the message bytes (a redelivered message is the same document). A
+ * message may also carry the document's bytes as its body, described by {@link RawDocumentHeaders}.
  */
 public final class MessageIntake {
 
@@ -53,6 +55,54 @@ public final class MessageIntake {
         String filename = filename(doc);
         String id = id(doc, collection, message);
         return new IngestJob(id, collection, source, filename, content, metadata(doc), requestId);
+    }
+
+    /**
+     * A message that is either document JSON or, when it has a {@link RawDocumentHeaders#FILENAME}
+     * header, the document's own bytes described by the other {@link RawDocumentHeaders}.
+     *
+     * @param header the message's header of a name, or null
+     */
+    public IngestJob toJob(byte[] body, UnaryOperator<String> header, String source, String requestId) {
+        String filename = header.apply(RawDocumentHeaders.FILENAME);
+        if (filename == null || filename.isBlank()) {
+            return toJob(body, source, requestId);
+        }
+        byte[] content = body == null ? new byte[0] : body;
+        if (content.length > maxBytes) {
+            throw new DocumentRejectedException("document is larger than " + maxBytes + " bytes");
+        }
+        Map<String, Object> metadata = new HashMap<>(metadataHeader(header.apply(RawDocumentHeaders.METADATA)));
+        Map<String, List<String>> acl = new HashMap<>();
+        for (String key : ACL_KEYS) {
+            Object values = metadata.remove(key);
+            if (values != null) {
+                acl.put(key, aclValues(key, values));
+            }
+        }
+        MessageDocument doc = new MessageDocument(header.apply(RawDocumentHeaders.DOCUMENT_ID), header.apply(RawDocumentHeaders.COLLECTION),
+                filename, header.apply(RawDocumentHeaders.CONTENT_TYPE), null, null, null, metadata, acl);
+        String collection = CollectionCatalog.requireValidName(doc.collection());
+        return new IngestJob(id(doc, collection, content), collection, source, filename(doc), content, metadata(doc), requestId);
+    }
+
+    private Map<String, Object> metadataHeader(String metadata) {
+        if (metadata == null || metadata.isBlank()) {
+            return Map.of();
+        }
+        try {
+            Map<String, Object> parsed = json.readValue(metadata, json.getTypeFactory().constructMapType(Map.class, String.class, Object.class));
+            return parsed == null ? Map.of() : parsed;
+        } catch (IOException e) {
+            throw new DocumentRejectedException("header " + RawDocumentHeaders.METADATA + " is not a JSON object: " + firstLine(e.getMessage()));
+        }
+    }
+
+    private List<String> aclValues(String key, Object values) {
+        if (values instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
+            return list.stream().map(String.class::cast).toList();
+        }
+        throw new DocumentRejectedException("metadata '" + key + "' must be a list of strings");
     }
 
     private MessageDocument parse(byte[] message) {
