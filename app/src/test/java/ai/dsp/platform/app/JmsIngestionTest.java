@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -35,8 +34,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * JMS ingestion against a real Artemis broker with authentication: document JSON and raw file
  * messages become indexed documents; a poison message goes to the platform's dead-letter queue
- * with its reason and the next message still flows; a dead letter the platform cannot write is
- * rolled back to the broker, which dead-letters it after its delivery attempts; a broker restart
+ * with its reason and the next message still flows; a message whose dead letter the platform
+ * cannot write is rolled back to the broker, which dead-letters it after its delivery attempts; a broker restart
  * in the middle of a stream loses no document and indexes none twice.
  */
 class JmsIngestionTest {
@@ -56,7 +55,7 @@ class JmsIngestionTest {
 
     @BeforeAll
     static void start() throws Exception {
-        broker = new ArtemisBroker(BROKER_DEAD_LETTERS, MAX_DELIVERY_ATTEMPTS, Set.of());
+        broker = new ArtemisBroker(BROKER_DEAD_LETTERS, MAX_DELIVERY_ATTEMPTS);
         broker.start();
         app = AppHarness.start(work.resolve("data"), work.resolve("inbox"),
                 "--dsp.jms.enabled=true",
@@ -116,7 +115,25 @@ class JmsIngestionTest {
             assertThat(deadLetter.getStringProperty("origin")).as("the sender's properties are kept").isEqualTo("poison-test");
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> broker.messageCount(DOCUMENTS) == 0);
-        assertThat(broker.messageCount(BROKER_DEAD_LETTERS)).isZero();
+    }
+
+    @Test
+    void aDeadLetterThatCannotBeWrittenIsRolledBackUntilTheBrokerDeadLettersTheMessage() throws Exception {
+        broker.denySend(DEAD_LETTERS);
+        try (Client client = new Client()) {
+            client.sendText(DOCUMENTS, "{\"text\": 42, broken", Map.of("origin", "unwritable-dead-letter"));
+            await().atMost(Duration.ofSeconds(90)).until(() -> broker.messageCount(BROKER_DEAD_LETTERS) == 1);
+            broker.allowSend(DEAD_LETTERS);
+
+            Message deadLetter = client.receive(BROKER_DEAD_LETTERS, Duration.ofSeconds(10));
+            assertThat(((TextMessage) deadLetter).getText()).isEqualTo("{\"text\": 42, broken");
+            assertThat(deadLetter.getStringProperty("origin")).isEqualTo("unwritable-dead-letter");
+            assertThat(deadLetter.getStringProperty("_AMQ_ORIG_QUEUE")).as("moved there by the broker").isEqualTo(DOCUMENTS);
+        } finally {
+            broker.allowSend(DEAD_LETTERS);
+        }
+        assertThat(broker.messageCount(DOCUMENTS)).isZero();
+        assertThat(broker.messageCount(DEAD_LETTERS)).as("the platform wrote no dead letter of it").isZero();
     }
 
     @Test

@@ -31,17 +31,12 @@ public final class ArtemisBroker implements AutoCloseable {
     private final Path dataDir = ChildProcess.tempDirectory("dsp-artemis-");
     private final String deadLetterAddress;
     private final int maxDeliveryAttempts;
-    private final Set<String> readOnlyAddresses;
     private EmbeddedActiveMQ server;
 
-    /**
-     * @param deadLetterAddress   where the broker moves a message delivered (and rolled back) maxDeliveryAttempts times
-     * @param readOnlyAddresses   addresses the user may consume from but not send to
-     */
-    public ArtemisBroker(String deadLetterAddress, int maxDeliveryAttempts, Set<String> readOnlyAddresses) {
+    /** @param deadLetterAddress where the broker moves a message delivered (and rolled back) maxDeliveryAttempts times */
+    public ArtemisBroker(String deadLetterAddress, int maxDeliveryAttempts) {
         this.deadLetterAddress = deadLetterAddress;
         this.maxDeliveryAttempts = maxDeliveryAttempts;
-        this.readOnlyAddresses = Set.copyOf(readOnlyAddresses);
     }
 
     public String url() {
@@ -81,6 +76,15 @@ public final class ArtemisBroker implements AutoCloseable {
         }
     }
 
+    /** From now on the user may consume from the address but not send to it, as with a misconfigured dead-letter queue. */
+    public synchronized void denySend(String address) {
+        server.getActiveMQServer().getSecurityRepository().addMatch(address, Set.of(role(false)));
+    }
+
+    public synchronized void allowSend(String address) {
+        server.getActiveMQServer().getSecurityRepository().removeMatch(address);
+    }
+
     /** Messages waiting in a queue (0 for a queue that does not exist yet). */
     public synchronized long messageCount(String queue) {
         var binding = server.getActiveMQServer().locateQueue(SimpleString.of(queue));
@@ -101,6 +105,8 @@ public final class ArtemisBroker implements AutoCloseable {
                 .setLargeMessagesDirectory(dataDir.resolve("large-messages").toString())
                 .setPagingDirectory(dataDir.resolve("paging").toString())
                 .setSecurityEnabled(true)
+                // permissions changed at run time apply at once
+                .setSecurityInvalidationInterval(0)
                 .setJMXManagementEnabled(false);
         try {
             configuration.addAcceptorConfiguration("tcp", url());
@@ -115,7 +121,6 @@ public final class ArtemisBroker implements AutoCloseable {
         // the broker's dead letters need a queue on their address, or it would drop them
         configuration.addQueueConfiguration(QueueConfiguration.of(deadLetterAddress).setRoutingType(RoutingType.ANYCAST));
         configuration.putSecurityRoles("#", Set.of(role(true)));
-        readOnlyAddresses.forEach(address -> configuration.putSecurityRoles(address, Set.of(role(false))));
         return configuration;
     }
 
