@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** The remote-folder contract over FTP (Apache FtpServer), passive data connections. */
-class FtpIngestionTest extends RemoteFolderContract {
+class FtpIngestionTest extends RemoteFileServerContract {
 
     private final FtpServer server = new FtpServer();
 
@@ -31,13 +31,14 @@ class FtpIngestionTest extends RemoteFolderContract {
     }
 
     @Override
-    String source() {
-        return "ftp";
+    String documentSource(String path) {
+        return "ftp:" + path;
     }
 
     @Override
     List<String> settings() {
-        return List.of("--dsp.ftp.host=127.0.0.1", "--dsp.ftp.port=" + server.port(),
+        return List.of("--dsp.ftp.enabled=true", "--dsp.ftp.directory=" + FOLDER, "--dsp.ftp.poll-delay=200ms",
+                "--dsp.ftp.host=127.0.0.1", "--dsp.ftp.port=" + server.port(),
                 "--dsp.ftp.username=" + FtpServer.USER, "--dsp.ftp.password=" + FtpServer.PASSWORD);
     }
 }

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,15 +23,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * What every remote-folder source (SFTP, FTP) does against its real server, as the drop folder
+ * What every remote-folder source (SFTP, FTP, S3) does against its real server, as the drop folder
  * does locally: a file in a collection folder becomes an indexed document and moves to
  * {@code .done/}; an unreadable file moves to {@code .failed/} beside its reason and the next
  * file still flows; a server restart in the middle of a stream loses no file and indexes none twice.
+ * Paths are relative to the polled folder ({@code harbour/ferries.txt}); each source says where
+ * they, and their {@code .done/} and {@code .failed/} places, are on its server.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class RemoteFolderContract {
-
-    private static final String FOLDER = "incoming";
 
     @TempDir
     static Path work;
@@ -48,22 +47,28 @@ abstract class RemoteFolderContract {
     /** Stops the server for good and removes its files. */
     abstract void closeServer();
 
-    /** The folder the platform's account sees as its home, on the server's disk. */
-    abstract Path serverRoot();
+    /** Puts a file on the server as a careful uploader would (complete when it appears). */
+    abstract void upload(String path, byte[] content);
 
-    /** The source kind: sftp or ftp. */
-    abstract String source();
+    /** The file's content on the server, or null when there is none. */
+    abstract String read(String location);
 
-    /** Settings of the source besides enabled, directory and poll delay. */
+    abstract String incoming(String path);
+
+    abstract String done(String path);
+
+    abstract String failed(String path);
+
+    /** The document source the platform records for the file. */
+    abstract String documentSource(String path);
+
+    /** Every setting of the source, enabled and a short poll delay included. */
     abstract List<String> settings();
 
     @BeforeAll
     void start() throws Exception {
         startServer();
-        String prefix = "--dsp." + source() + ".";
-        List<String> args = new java.util.ArrayList<>(settings());
-        args.addAll(List.of(prefix + "enabled=true", prefix + "directory=" + FOLDER, prefix + "poll-delay=200ms"));
-        app = AppHarness.start(work.resolve("data"), work.resolve("inbox"), args.toArray(String[]::new));
+        app = AppHarness.start(work.resolve("data"), work.resolve("inbox"), settings().toArray(String[]::new));
         AdviceWith.adviceWith(app.camel(), "notify", route -> route.weaveAddLast().to("mock:remote-events"));
         events = app.camel().getEndpoint("mock:remote-events", MockEndpoint.class);
     }
@@ -78,69 +83,63 @@ abstract class RemoteFolderContract {
 
     @Test
     void aFileInACollectionFolderBecomesAnIndexedDocumentAndMovesToDone() throws Exception {
-        upload("harbour", "ferries.txt", "Ferries leave the harbour at dawn and return at dusk with the fishing fleet.");
+        upload("harbour/ferries.txt", "Ferries leave the harbour at dawn and return at dusk with the fishing fleet.");
 
-        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(incoming().resolve(".done/harbour/ferries.txt")));
-        assertThat(incoming().resolve("harbour/ferries.txt")).doesNotExist();
+        await().atMost(Duration.ofSeconds(60)).until(() -> read(done("harbour/ferries.txt")) != null);
+        assertThat(read(incoming("harbour/ferries.txt"))).isNull();
         JsonNode hit = app.postJson("/api/v1/retrieve", Map.of("query", "ferries fishing fleet", "collection", "harbour", "mode", "keyword"))
                 .body().path("results").get(0);
         assertThat(hit.path("filename").asText()).isEqualTo("ferries.txt");
         String id = hit.path("document_id").asText();
         JsonNode document = app.get("/api/v1/documents/" + id).body();
         assertThat(document.path("status").asText()).isEqualTo("INDEXED");
-        assertThat(document.path("source").asText()).isEqualTo(source() + ":harbour/ferries.txt");
+        assertThat(document.path("source").asText()).isEqualTo(documentSource("harbour/ferries.txt"));
     }
 
     @Test
     void anUnreadableFileMovesToFailedWithItsReasonAndTheNextFileStillFlows() throws Exception {
-        upload("broken", "empty.txt", "");
-        upload("broken", "zz-after.txt", "The file after the broken one is indexed all the same.");
+        upload("broken/empty.txt", "");
+        upload("broken/zz-after.txt", "The file after the broken one is indexed all the same.");
 
-        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(incoming().resolve(".failed/broken/empty.txt.error.txt")));
-        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(incoming().resolve(".done/broken/zz-after.txt")));
-        assertThat(incoming().resolve(".failed/broken/empty.txt")).exists();
-        assertThat(Files.readString(incoming().resolve(".failed/broken/empty.txt.error.txt"))).contains("empty");
-        assertThat(incoming().resolve("broken/empty.txt")).doesNotExist();
+        await().atMost(Duration.ofSeconds(60)).until(() -> read(failed("broken/empty.txt")) != null);
+        await().atMost(Duration.ofSeconds(60)).until(() -> read(done("broken/zz-after.txt")) != null);
+        assertThat(read(failed("broken/empty.txt.error.txt"))).contains("empty");
+        assertThat(read(incoming("broken/empty.txt"))).isNull();
     }
 
     @Test
     void aServerRestartInTheMiddleOfAStreamLosesNothingAndDuplicatesNothing() throws Exception {
         List<String> names = IntStream.range(0, 16).mapToObj(i -> String.format("tide-%02d.txt", i)).toList();
         for (String name : names.subList(0, 8)) {
-            upload("tides", name, "Tide table " + name + ": high water at the harbour mouth, low water over the sands.");
+            upload("tides/" + name, "Tide table " + name + ": high water at the harbour mouth, low water over the sands.");
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> indexedSources().size() >= 2);
 
         stopServer();
         startServer();
         for (String name : names.subList(8, names.size())) {
-            upload("tides", name, "Tide table " + name + ": high water at the harbour mouth, low water over the sands.");
+            upload("tides/" + name, "Tide table " + name + ": high water at the harbour mouth, low water over the sands.");
         }
 
-        await().atMost(Duration.ofSeconds(120)).until(() -> names.stream().allMatch(n -> Files.exists(incoming().resolve(".done/tides/" + n))));
-        Map<String, Long> indexedTimes = indexedSources().stream().filter(s -> s.startsWith("tides/"))
+        await().atMost(Duration.ofSeconds(120)).until(() -> names.stream().allMatch(n -> read(done("tides/" + n)) != null));
+        Map<String, Long> indexedTimes = indexedSources().stream().filter(source -> source.contains("tides/"))
                 .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
         assertThat(indexedTimes).as("each file indexed exactly once").hasSize(names.size())
                 .allSatisfy((file, times) -> assertThat(times).isEqualTo(1));
         assertThat(app.get("/api/v1/documents?collection=tides&limit=100").body().path("total").asLong()).isEqualTo(names.size());
-        assertThat(incoming().resolve(".failed/tides")).doesNotExist();
+        assertThat(names).allSatisfy(name -> assertThat(read(failed("tides/" + name))).isNull());
     }
 
-    private Path incoming() {
-        return serverRoot().resolve(FOLDER);
+    private void upload(String path, String text) {
+        upload(path, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    private void upload(String collection, String name, String text) {
-        TestFiles.drop(incoming().resolve(collection), name, text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** The path (collection/name) of the file behind every document.indexed event so far. */
+    /** The document source of the file behind every document.indexed event so far. */
     private List<String> indexedSources() {
         return events.getExchanges().stream()
                 .map(exchange -> readJson(exchange.getMessage().getBody(String.class)))
                 .filter(event -> "document.indexed".equals(event.path("type").asText()))
                 .map(event -> app.get("/api/v1/documents/" + event.path("documentId").asText()).body().path("source").asText())
-                .map(source -> source.substring(source.indexOf(':') + 1))
                 .toList();
     }
 

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** The remote-folder contract over SFTP (Apache MINA SSHD), with the server's host key checked strictly. */
-class SftpIngestionTest extends RemoteFolderContract {
+class SftpIngestionTest extends RemoteFileServerContract {
 
     private final SftpServer server = new SftpServer();
 
@@ -34,8 +34,8 @@ class SftpIngestionTest extends RemoteFolderContract {
     }
 
     @Override
-    String source() {
-        return "sftp";
+    String documentSource(String path) {
+        return "sftp:" + path;
     }
 
     @Override
@@ -46,7 +46,8 @@ class SftpIngestionTest extends RemoteFolderContract {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return List.of("--dsp.sftp.host=127.0.0.1", "--dsp.sftp.port=" + server.port(),
+        return List.of("--dsp.sftp.enabled=true", "--dsp.sftp.directory=" + FOLDER, "--dsp.sftp.poll-delay=200ms",
+                "--dsp.sftp.host=127.0.0.1", "--dsp.sftp.port=" + server.port(),
                 "--dsp.sftp.username=" + SftpServer.USER, "--dsp.sftp.password=" + SftpServer.PASSWORD,
                 "--dsp.sftp.known-hosts-file=" + knownHosts, "--dsp.sftp.strict-host-key-checking=yes",
                 "--dsp.sftp.min-file-age=200ms");
