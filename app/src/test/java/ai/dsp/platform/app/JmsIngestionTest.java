@@ -12,8 +12,7 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
-import org.apache.camel.builder.AdviceWith;
-import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.support.PluginHelper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,7 +50,7 @@ class JmsIngestionTest {
 
     private static ArtemisBroker broker;
     private static AppHarness app;
-    private static MockEndpoint events;
+    private static IndexedEvents events;
 
     @BeforeAll
     static void start() throws Exception {
@@ -64,8 +63,7 @@ class JmsIngestionTest {
                 "--dsp.jms.password=" + ArtemisBroker.PASSWORD,
                 "--dsp.jms.documents-queue=" + DOCUMENTS,
                 "--dsp.jms.dead-letter-queue=" + DEAD_LETTERS);
-        AdviceWith.adviceWith(app.camel(), "notify", route -> route.weaveAddLast().to("mock:jms-events"));
-        events = app.camel().getEndpoint("mock:jms-events", MockEndpoint.class);
+        events = IndexedEvents.capture(app);
     }
 
     @AfterAll
@@ -144,7 +142,7 @@ class JmsIngestionTest {
                 client.sendText(DOCUMENTS, document(id), Map.of());
             }
         }
-        await().atMost(Duration.ofSeconds(60)).until(() -> indexedEvents().size() >= 3);
+        await().atMost(Duration.ofSeconds(60)).until(() -> events.documentIds().size() >= 3);
 
         broker.stop();
         broker.start();
@@ -156,12 +154,27 @@ class JmsIngestionTest {
 
         awaitIndexed(ids);
         await().atMost(Duration.ofSeconds(30)).until(() -> broker.messageCount(DOCUMENTS) == 0);
-        Map<String, Long> indexedTimes = indexedEvents().stream().filter(ids::contains)
+        Map<String, Long> indexedTimes = events.documentIds().stream().filter(ids::contains)
                 .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
         assertThat(indexedTimes).as("each document indexed exactly once").hasSize(ids.size()).allSatisfy((id, times) -> assertThat(times).isEqualTo(1));
         JsonNode page = app.get("/api/v1/documents?collection=jms-stream&limit=100").body();
         assertThat(page.path("total").asLong()).isEqualTo(ids.size());
         assertThat(broker.messageCount(DEAD_LETTERS)).isZero();
+    }
+
+    @Test
+    void theExampleSecondQueueRouteFeedsTheSamePipeline() throws Exception {
+        PluginHelper.getRoutesLoader(app.camel())
+                .loadRoutes(PluginHelper.getResourceLoader(app.camel()).resolveResource("file:routes/examples/ingest-jms-second-queue.camel.yaml"));
+        try (Client client = new Client()) {
+            client.sendText("legal.documents", AppHarness.JSON.writeValueAsString(Map.of("id", "legal-memo", "collection", "legal",
+                    "text", "The memo on contract renewals is indexed from the second queue.")), Map.of());
+            client.sendText("legal.documents", "not a document", Map.of());
+            awaitIndexed(List.of("legal-memo"));
+            Message deadLetter = client.receive(DEAD_LETTERS, Duration.ofSeconds(30));
+            assertThat(deadLetter.getStringProperty("dsp_original_queue")).isEqualTo("legal.documents");
+        }
+        assertThat(app.get("/api/v1/documents/legal-memo").body().path("source").asText()).isEqualTo("jms:legal.documents");
     }
 
     private static String document(String id) throws Exception {
@@ -172,23 +185,6 @@ class JmsIngestionTest {
     private static void awaitIndexed(List<String> ids) {
         await().atMost(Duration.ofSeconds(90)).until(() -> ids.stream()
                 .allMatch(id -> "INDEXED".equals(app.get("/api/v1/documents/" + id).body().path("status").asText())));
-    }
-
-    /** Document ids of every document.indexed event so far. */
-    private static List<String> indexedEvents() {
-        return events.getExchanges().stream()
-                .map(exchange -> readJson(exchange.getMessage().getBody(String.class)))
-                .filter(event -> "document.indexed".equals(event.path("type").asText()))
-                .map(event -> event.path("documentId").asText())
-                .toList();
-    }
-
-    private static JsonNode readJson(String text) {
-        try {
-            return AppHarness.JSON.readTree(text);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** A plain JMS client of the broker, as a producer of documents would be. */

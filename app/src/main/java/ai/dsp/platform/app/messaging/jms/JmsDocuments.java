@@ -1,8 +1,12 @@
 package ai.dsp.platform.app.messaging.jms;
 
 import ai.dsp.platform.app.errors.ErrorPolicy;
+import ai.dsp.platform.app.messaging.FailureReason;
 import ai.dsp.platform.ingest.IngestJob;
 import ai.dsp.platform.ingest.MessageIntake;
+import jakarta.jms.JMSException;
+import jakarta.jms.Queue;
+import jakarta.jms.Topic;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.jms.JmsConstants;
@@ -33,39 +37,55 @@ public class JmsDocuments {
     private static final String ORIGINAL = "DspJmsOriginal";
 
     private final MessageIntake intake;
-    private final String queue;
 
-    public JmsDocuments(MessageIntake intake, JmsProperties properties) {
+    public JmsDocuments(MessageIntake intake) {
         this.intake = intake;
-        this.queue = properties.documentsQueue();
     }
 
-    /** What a dead letter needs of the message: its body as it came (text or bytes) and its own properties. */
-    record Original(Object body, Map<String, Object> properties, String messageId) {
+    /** What a dead letter needs of the message: its body as it came (text or bytes), its own properties, where it came from. */
+    record Original(Object body, Map<String, Object> properties, String messageId, String destination) {
     }
 
     public IngestJob toJob(Exchange exchange) {
         Message message = exchange.getMessage();
         String messageId = message.getHeader(JmsConstants.JMS_HEADER_MESSAGE_ID, String.class);
-        exchange.setProperty(ORIGINAL, new Original(message.getBody(), userProperties(message), messageId));
+        String destination = destination(message);
+        exchange.setProperty(ORIGINAL, new Original(message.getBody(), userProperties(message), messageId, destination));
         exchange.setProperty(ErrorPolicy.DEAD_LETTER_ENDPOINT, DEAD_LETTER_ROUTE);
         return intake.toJob(message.getBody(byte[].class), name -> message.getHeader(name, String.class),
-                "jms:" + queue, "jms:" + messageId);
+                "jms:" + destination, "jms:" + messageId);
     }
 
     /** The message again, with why it failed and where it came from as properties. */
     public void deadLetter(Exchange exchange) {
         Original original = exchange.getProperty(ORIGINAL, Original.class);
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String reason = FailureReason.of(exchange);
         exchange.setProperty(ErrorPolicy.DEAD_LETTERING, true);
         Message message = exchange.getMessage();
         message.removeHeaders("*");
         message.setBody(original.body());
         message.setHeaders(new LinkedHashMap<>(original.properties()));
-        message.setHeader(REASON, reason(cause));
+        message.setHeader(REASON, reason);
         message.setHeader(EXCEPTION, cause == null ? "none" : cause.getClass().getName());
-        message.setHeader(ORIGINAL_QUEUE, queue);
+        message.setHeader(ORIGINAL_QUEUE, original.destination());
         message.setHeader(ORIGINAL_MESSAGE_ID, String.valueOf(original.messageId()));
+    }
+
+    /** The queue (or topic) the message came from: a route may consume any, examples/ show a second queue. */
+    private static String destination(Message message) {
+        Object destination = message.getHeader(JmsConstants.JMS_HEADER_DESTINATION);
+        try {
+            if (destination instanceof Queue queue) {
+                return queue.getQueueName();
+            }
+            if (destination instanceof Topic topic) {
+                return topic.getTopicName();
+            }
+        } catch (JMSException e) {
+            throw new IllegalStateException("the message's destination has no name", e);
+        }
+        return String.valueOf(destination);
     }
 
     /** The sender's properties; the JMS headers, the broker's (_AMQ_*) and Camel's own belong to the original delivery only. */
@@ -77,12 +97,5 @@ public class JmsDocuments {
             }
         });
         return properties;
-    }
-
-    private static String reason(Throwable cause) {
-        if (cause == null) {
-            return "unknown";
-        }
-        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
 }

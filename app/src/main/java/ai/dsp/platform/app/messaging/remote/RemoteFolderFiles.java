@@ -1,6 +1,7 @@
 package ai.dsp.platform.app.messaging.remote;
 
 import ai.dsp.platform.app.errors.ErrorPolicy;
+import ai.dsp.platform.app.messaging.FailureReason;
 import ai.dsp.platform.ingest.DocumentIds;
 import ai.dsp.platform.ingest.InboxFiles;
 import ai.dsp.platform.ingest.IngestJob;
@@ -65,7 +66,7 @@ public final class RemoteFolderFiles {
         Message message = exchange.getMessage();
         exchange.setProperty(ErrorPolicy.DEAD_LETTERING, true);
         exchange.setProperty(STASH, new Stash(message.getBody(), new HashMap<>(message.getHeaders())));
-        String reason = message.getBody() instanceof IngestJob job && job.isFailed() ? job.failure() : reason(exchange);
+        String reason = FailureReason.of(exchange);
         String relativePath = relativePath(message);
         message.setBody((reason + System.lineSeparator()).getBytes(StandardCharsets.UTF_8));
         message.setHeader(Exchange.FILE_NAME, relativePath + ".error.txt");
@@ -84,13 +85,5 @@ public final class RemoteFolderFiles {
 
     private static String relativePath(Message message) {
         return message.getHeader(Exchange.FILE_NAME, String.class).replace('\\', '/');
-    }
-
-    private static String reason(Exchange exchange) {
-        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        if (cause == null) {
-            return "unknown";
-        }
-        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
 }
