@@ -67,7 +67,7 @@ public final class InboxFiles {
     }
 
     /** {@code research/2024/a.pdf} belongs to {@code research}; a file at the top to {@code default}. */
-    static String collectionOf(String relativePath) {
+    public static String collectionOf(String relativePath) {
         int slash = relativePath.indexOf('/');
         if (slash <= 0) {
             return CollectionCatalog.DEFAULT;

@@ -21,13 +21,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
  * Turns a document message (JSON, see {@link MessageDocument}) into an ingestion job. A message
  * that cannot become one is rejected with a one-line reason, which goes with it to the dead
  * letters. Without an id, the id derives from collection and filename (a re-sent file replaces
- * itself) or else from the message bytes (a redelivered message is the same document).
+ * itself) or else from the message bytes (a redelivered message is the same document). A
+ * message may also carry the document's bytes as its body, described by {@link RawDocumentHeaders}.
  */
 public final class MessageIntake {
 
@@ -58,6 +60,22 @@ public final class MessageIntake {
     }
 
     /**
+     * A message that is either document JSON or, when it has a {@link RawDocumentHeaders#FILENAME}
+     * header, the document's own bytes described by the other {@link RawDocumentHeaders} (a bus
+     * whose header names cannot hold dots: JMS).
+     *
+     * @param header the message's header of a name, or null
+     */
+    public IngestJob toJob(byte[] body, UnaryOperator<String> header, String source, String requestId) {
+        String filename = header.apply(RawDocumentHeaders.FILENAME);
+        if (filename == null || filename.isBlank()) {
+            return toJob(body, source, requestId);
+        }
+        return fileToJob(body, new FileAttributes(header.apply(RawDocumentHeaders.DOCUMENT_ID), header.apply(RawDocumentHeaders.COLLECTION),
+                filename, header.apply(RawDocumentHeaders.CONTENT_TYPE), header.apply(RawDocumentHeaders.METADATA)), source, requestId);
+    }
+
+    /**
      * A raw file as a message body (a message bus's body, its name and metadata in the message's
      * headers): the same rules as a document message's (the default collection when none is
      * named), the id from {@code id} or else collection and filename, so a re-sent file replaces
@@ -74,9 +92,25 @@ public final class MessageIntake {
             throw new DocumentRejectedException("a file message needs a filename");
         }
         String collection = CollectionCatalog.requireValidName(file.collection());
+        // the access lists travel in the metadata header, as a document message's acl does in its body
+        Map<String, Object> metadata = new HashMap<>(parseMetadata(file.metadataJson()));
+        Map<String, List<String>> acl = new HashMap<>();
+        for (String key : ACL_KEYS) {
+            Object values = metadata.remove(key);
+            if (values != null) {
+                acl.put(key, aclValues(key, values));
+            }
+        }
         MessageDocument doc = new MessageDocument(file.id(), collection, file.filename(), file.contentType(), null, null, null,
-                parseMetadata(file.metadataJson()), null);
+                metadata, acl.isEmpty() ? null : acl);
         return new IngestJob(id(doc, collection, content), collection, source, filename(doc), content, metadata(doc), requestId);
+    }
+
+    private static List<String> aclValues(String key, Object values) {
+        if (values instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
+            return list.stream().map(String.class::cast).toList();
+        }
+        throw new DocumentRejectedException("metadata '" + key + "' must be a list of strings");
     }
 
     /** What a file message says about its body besides the bytes; any of them may be null but the filename. */

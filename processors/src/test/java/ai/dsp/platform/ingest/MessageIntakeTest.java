@@ -154,6 +154,43 @@ class MessageIntakeTest {
         assertThatThrownBy(() -> job(badCollection)).isInstanceOf(RuntimeException.class).hasMessageContaining("collection");
     }
 
+    @Test
+    void aRawBodyWithAFilenameHeaderIsTheDocumentDescribedByItsHeaders() {
+        byte[] pdf = "%PDF-1.4 not really".getBytes(StandardCharsets.UTF_8);
+        Map<String, String> headers = Map.of(RawDocumentHeaders.FILENAME, "reports/q3.pdf", RawDocumentHeaders.COLLECTION, "finance",
+                RawDocumentHeaders.CONTENT_TYPE, "application/pdf",
+                RawDocumentHeaders.METADATA, "{\"quarter\": 3, \"allowed_groups\": [\"finance\"]}");
+        IngestJob job = intake.toJob(pdf, headers::get, "jms:docs", "req-2");
+
+        assertThat(job.content()).isEqualTo(pdf);
+        assertThat(job.filename()).isEqualTo("q3.pdf");
+        assertThat(job.collection()).isEqualTo("finance");
+        assertThat(job.id()).isEqualTo(DocumentIds.fromSource("finance", "reports/q3.pdf"));
+        assertThat(job.metadata()).containsEntry("quarter", 3).containsEntry("contentType", "application/pdf")
+                .containsEntry("allowed_groups", List.of("finance"));
+        assertThat(intake.toJob(pdf, Map.of(RawDocumentHeaders.FILENAME, "q3.pdf", RawDocumentHeaders.DOCUMENT_ID, "q3")::get, "jms:docs", "r").id())
+                .isEqualTo("q3");
+    }
+
+    @Test
+    void withoutAFilenameHeaderTheBodyIsDocumentJson() {
+        IngestJob job = intake.toJob(json(Map.of("text", "as JSON", "collection", "kb")), name -> null, "jms:docs", "req-3");
+        assertThat(new String(job.content(), StandardCharsets.UTF_8)).isEqualTo("as JSON");
+        assertThat(job.collection()).isEqualTo("kb");
+    }
+
+    @Test
+    void badRawDocumentHeadersAreRejected() {
+        byte[] body = "text".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> intake.toJob(body, Map.of(RawDocumentHeaders.FILENAME, "a.txt", RawDocumentHeaders.METADATA, "[1")::get, "s", "r"))
+                .isInstanceOf(DocumentRejectedException.class).hasMessageContaining("metadata is not a JSON object");
+        assertThatThrownBy(() -> intake.toJob(body, Map.of(RawDocumentHeaders.FILENAME, "a.txt",
+                RawDocumentHeaders.METADATA, "{\"allowed_users\": \"alice\"}")::get, "s", "r"))
+                .isInstanceOf(DocumentRejectedException.class).hasMessageContaining("list of strings");
+        assertThatThrownBy(() -> intake.toJob(new byte[MAX_BYTES + 1], Map.of(RawDocumentHeaders.FILENAME, "a.txt")::get, "s", "r"))
+                .isInstanceOf(DocumentRejectedException.class).hasMessageContaining("larger than");
+    }
+
     private IngestJob job(Map<String, Object> message) {
         return intake.toJob(json(message), "kafka:test", "req-1");
     }

@@ -1,5 +1,8 @@
 package ai.dsp.platform.app.messaging;
 
+import ai.dsp.platform.ingest.IngestJob;
+import org.apache.camel.Exchange;
+
 /** The error headers every dead letter carries (Kafka headers, AMQP headers, MQTT 5 user properties). */
 public final class DeadLetters {
 
@@ -15,6 +18,14 @@ public final class DeadLetters {
             return "unknown";
         }
         return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    }
+
+    /** Why an exchange's input could not be ingested: the reason its document's failed status records, else the caught exception's. */
+    public static String reason(Exchange exchange) {
+        if (exchange.getMessage().getBody() instanceof IngestJob job && job.isFailed()) {
+            return job.failure();
+        }
+        return reason(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
     }
 
     public static String exception(Throwable cause) {
