@@ -64,6 +64,7 @@ public class RouteFiles implements CamelContextConfiguration {
     private final Map<Path, Refusal> refused = new ConcurrentHashMap<>();
     private volatile CamelContext camel;
     private volatile Path dir;
+    private volatile Set<String> installedComponents;
     private ProducerTemplate producer;
     private ScheduledExecutorService watcher;
 
@@ -308,8 +309,7 @@ public class RouteFiles implements CamelContextConfiguration {
     }
 
     private RouteRules.Context neighbours(Path file, Map<Path, RouteReport> others) {
-        Set<String> components = new HashSet<>(camel.getComponentNames());
-        components.addAll(PluginHelper.getComponentNameResolver(camel).resolveNames(camel));
+        Set<String> components = components();
         return new RouteRules.Context() {
             @Override
             public boolean componentInstalled(String scheme) {
@@ -335,6 +335,20 @@ public class RouteFiles implements CamelContextConfiguration {
                 return others.entrySet().stream().anyMatch(e -> !e.getKey().equals(file) && e.getValue().directEndpoints().contains(name));
             }
         };
+    }
+
+    /**
+     * The components this platform has: those on the class path (a scan of its service files,
+     * done once: the class path does not change) and any added in code.
+     */
+    private Set<String> components() {
+        Set<String> known = installedComponents;
+        if (known == null) {
+            known = new HashSet<>(camel.getComponentNames());
+            known.addAll(PluginHelper.getComponentNameResolver(camel).resolveNames(camel));
+            installedComponents = Set.copyOf(known);
+        }
+        return known;
     }
 
     /** A running route that no file defines (Java), which a file's id must not take. */
