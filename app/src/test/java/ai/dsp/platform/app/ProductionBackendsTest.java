@@ -179,7 +179,7 @@ class ProductionBackendsTest {
         assertThat(KafkaTestClient.header(dead, "dsp.original.topic")).isEqualTo(DOCUMENTS);
         assertThat(KafkaTestClient.header(dead, "dsp.original.partition")).isEqualTo("0");
         assertThat(KafkaTestClient.header(dead, "dsp.original.offset")).matches("\\d+");
-        assertThat(Scrape.of(app).value("dsp_kafka_dead_letters_total", "topic=\"" + DOCUMENTS + "\"")).isEqualTo(1);
+        assertThat(Scrape.of(app).value("dsp_dead_letters_total", "route=\"ingest-kafka\"")).isEqualTo(1);
         // everything is committed, dead letters included: the group has no lag left
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 Scrape.of(app).value("dsp_kafka_consumer_lag_records", "topic=\"" + DOCUMENTS + "\"", "group=\"" + RUN + "\"") == 0);
@@ -205,7 +205,7 @@ class ProductionBackendsTest {
         Scrape metrics = Scrape.of(app);
         assertThat(metrics.value("dsp_store_errors_total", "store=\"elasticsearch\"", "operation=\"replace\"", "error=\"rejected\""))
                 .isEqualTo(1);
-        assertThat(metrics.value("dsp_kafka_dead_letters_total", "topic=\"" + DOCUMENTS + "\"")).isEqualTo(2);
+        assertThat(metrics.value("dsp_dead_letters_total", "route=\"ingest-kafka\"")).isEqualTo(2);
         assertThat(metrics.value("dsp_ingest_documents_total", "source=\"kafka\"", "collection=\"kb\"", "outcome=\"failed\""))
                 .isEqualTo(1);
     }

@@ -145,10 +145,10 @@ class RouteFilesTest {
         assertThat(EVENTS).anySatisfy(event -> assertThat(event.path("type").asText()).isEqualTo("route.reloaded"));
 
         Files.delete(file);
-        // gone: its route is no longer listed and the path no longer answers (platform-http keeps
-        // the removed path's mapping, which answers 500 until a restart: docs/OPERATORS.md)
+        // gone: its route is no longer listed and its path is not found
         await().atMost(WITHIN).until(() -> route("hello") == null);
-        assertThat(answer()).isNotEqualTo("hello-three").isIn("404", "500");
+        assertThat(answer()).isEqualTo("404");
+        assertThat(app.send("GET", "/api/v1/hello", null, Map.of()).body().path("error").asText()).isEqualTo("not_found");
     }
 
     @Test
@@ -204,6 +204,60 @@ class RouteFilesTest {
 
         assertThat(app.postJson("/api/v1/admin/routes/reload", Map.of()).body().path("files")).isNotEmpty();
         assertThat(app.as(app.login(AppHarness.READER, AppHarness.READER_PASSWORD)).get("/api/v1/admin/routes").status()).isEqualTo(403);
+    }
+
+    @Test
+    void aStoppedHttpRouteNoLongerAnswersWhileAnotherVerbOnItsPathGoesOnAndItAnswersAgainOnceStarted() throws IOException {
+        Files.writeString(files.resolve("greeting.camel.yaml"), """
+                - rest:
+                    id: greeting-api
+                    path: /api/v1/greeting
+                    get:
+                      - id: greeting-get
+                        description: Read the greeting
+                        produces: text/plain
+                        bindingMode: "off"
+                        to: direct:greeting-get
+                    post:
+                      - id: greeting-post
+                        description: Answer a posted greeting
+                        produces: text/plain
+                        bindingMode: "off"
+                        to: direct:greeting-post
+                - route:
+                    id: greeting-get
+                    description: Answers the greeting
+                    routeConfigurationId: dsp-error-policy
+                    from:
+                      uri: direct:greeting-get
+                      steps:
+                        - setBody:
+                            constant: got
+                - route:
+                    id: greeting-post
+                    description: Answers a posted greeting
+                    routeConfigurationId: dsp-error-policy
+                    from:
+                      uri: direct:greeting-post
+                      steps:
+                        - setBody:
+                            constant: posted
+                """);
+        await().atMost(WITHIN).until(() -> app.get("/api/v1/greeting").status() == 200);
+
+        assertThat(app.postJson("/api/v1/admin/routes/greeting-get/stop", Map.of()).body().path("status").asText()).isEqualTo("Stopped");
+        // the path is still there for POST, so GET is a method it no longer allows
+        AppHarness.Reply stopped = app.get("/api/v1/greeting");
+        assertThat(stopped.status()).isEqualTo(405);
+        assertThat(stopped.body().path("error").asText()).as(stopped.body().toString()).isEqualTo("method_not_allowed");
+        AppHarness.Reply posted = app.send("POST", "/api/v1/greeting", "hi", Map.of("Content-Type", "text/plain"));
+        assertThat(posted.status()).isEqualTo(200);
+        assertThat(posted.body().asText()).isEqualTo("posted");
+
+        assertThat(app.postJson("/api/v1/admin/routes/greeting-get/start", Map.of()).body().path("status").asText()).isEqualTo("Started");
+        AppHarness.Reply again = app.get("/api/v1/greeting");
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.body().asText()).isEqualTo("got");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package ai.dsp.platform.testing;
 
+import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
 import org.apache.sshd.server.SshServer;
@@ -11,12 +12,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.PublicKey;
 import java.util.List;
 
 /**
  * A real SFTP server (Apache MINA SSHD) on a free loopback port, serving a temp folder to one
- * user with a password. The host key persists in the folder, so a restarted server is the same
- * host to a client that checks host keys strictly; {@link #knownHostsLine()} is its entry.
+ * user with a password, or with only a key ({@link #keyLoginOnly}). The host key persists in the
+ * folder, so a restarted server is the same host to a client that checks host keys strictly;
+ * {@link #knownHostsLine()} is its entry.
  */
 public final class SftpServer implements AutoCloseable {
 
@@ -28,6 +31,7 @@ public final class SftpServer implements AutoCloseable {
     private final Path workDir = ChildProcess.tempDirectory("dsp-sftp-");
     private final Path root = workDir.resolve("root");
     private final SimpleGeneratorHostKeyProvider hostKey = new SimpleGeneratorHostKeyProvider(workDir.resolve("host-key.ser"));
+    private PublicKey authorizedKey;
     private SshServer server;
 
     public SftpServer() {
@@ -37,6 +41,11 @@ public final class SftpServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** From the next start on the user logs in with this key only: passwords are refused. */
+    public synchronized void keyLoginOnly(PublicKey key) {
+        authorizedKey = key;
     }
 
     public int port() {
@@ -57,7 +66,14 @@ public final class SftpServer implements AutoCloseable {
         ssh.setHost("127.0.0.1");
         ssh.setPort(port);
         ssh.setKeyPairProvider(hostKey);
-        ssh.setPasswordAuthenticator((username, password, session) -> USER.equals(username) && PASSWORD.equals(password));
+        if (authorizedKey == null) {
+            ssh.setPasswordAuthenticator((username, password, session) -> USER.equals(username) && PASSWORD.equals(password));
+        } else {
+            PublicKey key = authorizedKey;
+            ssh.setPasswordAuthenticator(null);
+            ssh.setKeyboardInteractiveAuthenticator(null);
+            ssh.setPublickeyAuthenticator((username, offered, session) -> USER.equals(username) && KeyUtils.compareKeys(key, offered));
+        }
         ssh.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
         ssh.setFileSystemFactory(new VirtualFileSystemFactory(root));
         try {

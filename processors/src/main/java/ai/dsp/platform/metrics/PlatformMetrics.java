@@ -37,7 +37,7 @@ public final class PlatformMetrics {
     public static final String STORE_OPERATION_DURATION = "dsp.store.operation.duration";
     public static final String STORE_ERRORS = "dsp.store.errors";
     public static final String STORE_UP = "dsp.store.up";
-    public static final String KAFKA_DEAD_LETTERS = "dsp.kafka.dead.letters";
+    public static final String DEAD_LETTERS = "dsp.dead.letters";
     public static final String KAFKA_CONSUMER_LAG = "dsp.kafka.consumer.lag";
     public static final String AUTH_TOKENS_ISSUED = "dsp.auth.tokens.issued";
     public static final String AUTH_FAILURES = "dsp.auth.failures";
@@ -181,21 +181,19 @@ public final class PlatformMetrics {
         }).set(up ? 1 : 0);
     }
 
-    public void deadLetter(String topic) {
-        deadLetters(topic).increment();
+    /** A message of {@code route} (the consuming route: ingest-kafka, ingest-amqp, ingest-sftp...) written to its dead-letter destination. */
+    public void deadLetter(String route) {
+        deadLetters(route).increment();
     }
 
-    /**
-     * Shows the dead-letter counter of {@code topic} at 0 before the first dead letter, so that
-     * {@code increase()} in an alert sees that first one too.
-     */
-    public void expectDeadLetters(String topic) {
-        deadLetters(topic);
+    /** Shows the counter of {@code route} at 0 before its first dead letter, so that {@code increase()} in an alert sees that one too. */
+    public void expectDeadLetters(String route) {
+        deadLetters(route);
     }
 
-    private Counter deadLetters(String topic) {
-        return Counter.builder(KAFKA_DEAD_LETTERS).description("Records written to the dead-letter topic")
-                .tags("topic", topic).register(registry);
+    private Counter deadLetters(String route) {
+        return Counter.builder(DEAD_LETTERS).description("Messages and files that could not be ingested, written to their dead-letter destination")
+                .tags("route", route).register(registry);
     }
 
     /** Records of {@code topic} the consumer group has not committed yet, summed over partitions. */

@@ -83,10 +83,21 @@ public final class MosquittoServer implements AutoCloseable {
 
     /** Stops the broker cleanly (it saves its sessions) and starts it again on the same port and folder. */
     public void restart() {
+        restart(Duration.ZERO);
+    }
+
+    /** As {@link #restart()}, the broker away for {@code down} in between, as in an outage clients retry through. */
+    public void restart(Duration down) {
         if (!ownProcess()) {
             throw new IllegalStateException("only a broker this harness started can be restarted");
         }
         stop();
+        try {
+            Thread.sleep(down.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the broker was down", e);
+        }
         launch();
     }
 

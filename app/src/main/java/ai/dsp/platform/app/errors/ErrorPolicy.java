@@ -18,8 +18,10 @@ import ai.dsp.platform.controltower.policy.PolicyExistsException;
 import ai.dsp.platform.controltower.policy.PolicyNotFoundException;
 import ai.dsp.platform.document.DocumentRejectedException;
 import ai.dsp.platform.ingest.IngestJob;
+import ai.dsp.platform.metrics.PlatformMetrics;
 import ai.dsp.platform.store.StoreUnavailableException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.PredicateBuilder;
 import org.apache.camel.builder.RouteConfigurationBuilder;
@@ -53,9 +55,11 @@ public class ErrorPolicy extends RouteConfigurationBuilder {
     private static final String STORE_PAUSE = "dspStorePause";
 
     private final ErrorResponses responses;
+    private final PlatformMetrics metrics;
 
-    public ErrorPolicy(ErrorResponses responses) {
+    public ErrorPolicy(ErrorResponses responses, PlatformMetrics metrics) {
         this.responses = responses;
+        this.metrics = metrics;
     }
 
     @Override
@@ -140,8 +144,15 @@ public class ErrorPolicy extends RouteConfigurationBuilder {
         deadLetter(clause);
     }
 
+    /** Counted once written: a dead letter that cannot be written fails the exchange before the count. */
     private void deadLetter(OnExceptionDefinition clause) {
-        clause.filter(exchangeProperty(KafkaDocuments.RECORD).isNotNull()).to(DEAD_LETTER);
-        clause.filter(exchangeProperty(DEAD_LETTER_ENDPOINT).isNotNull()).toD("${exchangeProperty." + DEAD_LETTER_ENDPOINT + "}");
+        clause.filter(exchangeProperty(KafkaDocuments.RECORD).isNotNull()).to(DEAD_LETTER)
+                .process(this::countDeadLetter);
+        clause.filter(exchangeProperty(DEAD_LETTER_ENDPOINT).isNotNull()).toD("${exchangeProperty." + DEAD_LETTER_ENDPOINT + "}")
+                .process(this::countDeadLetter);
+    }
+
+    private void countDeadLetter(Exchange exchange) {
+        metrics.deadLetter(exchange.getFromRouteId());
     }
 }

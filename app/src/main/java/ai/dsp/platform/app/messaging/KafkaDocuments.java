@@ -2,12 +2,10 @@ package ai.dsp.platform.app.messaging;
 
 import ai.dsp.platform.ingest.IngestJob;
 import ai.dsp.platform.ingest.MessageIntake;
-import ai.dsp.platform.metrics.PlatformMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,15 +26,9 @@ public class KafkaDocuments {
     static final String ORIGINAL_OFFSET = "dsp.original.offset";
 
     private final MessageIntake intake;
-    private final PlatformMetrics metrics;
 
-    public KafkaDocuments(MessageIntake intake, PlatformMetrics metrics,
-                          @Value("${dsp.kafka.enabled:false}") boolean kafka, @Value("${dsp.kafka.documents-topic}") String topic) {
+    public KafkaDocuments(MessageIntake intake) {
         this.intake = intake;
-        this.metrics = metrics;
-        if (kafka) {
-            metrics.expectDeadLetters(topic);
-        }
     }
 
     /** What the dead letter needs of the record, and the handle that commits its offset. */
@@ -64,9 +56,6 @@ public class KafkaDocuments {
             throw new IllegalStateException("no Kafka record to commit on this exchange");
         }
         record.commit().commit();
-        if (exchange.getProperty(DEAD_LETTERING) != null) {
-            metrics.deadLetter(record.topic());
-        }
     }
 
     /** The raw record again, with why it failed and where it came from in headers. */

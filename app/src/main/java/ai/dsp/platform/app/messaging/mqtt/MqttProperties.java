@@ -3,9 +3,11 @@ package ai.dsp.platform.app.messaging.mqtt;
 import jakarta.validation.constraints.NotBlank;
 import ai.dsp.platform.app.messaging.PasswordSource;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * The MQTT 5 broker of {@code routes/ingest-mqtt.camel.yaml} and the events outlet. The routes
@@ -19,10 +21,12 @@ import java.nio.file.Path;
  * @param username     the broker user; none for anonymous access
  * @param password     from the environment only
  * @param passwordFile a file whose content (without the trailing line break) is the password
+ * @param reconnectInterval how often a consumer route that lost its broker is checked and restarted ({@link MqttReconnects})
  */
 @Validated
 @ConfigurationProperties("dsp.mqtt")
-public record MqttProperties(boolean enabled, @NotBlank String brokerUrl, String username, String password, Path passwordFile) {
+public record MqttProperties(boolean enabled, @NotBlank String brokerUrl, String username, String password, Path passwordFile,
+                             @DefaultValue("2s") Duration reconnectInterval) {
 
     public MqttProperties {
         PasswordSource.requireOne(password, passwordFile, "dsp.mqtt");
@@ -37,6 +41,7 @@ public record MqttProperties(boolean enabled, @NotBlank String brokerUrl, String
     @Override
     public String toString() {
         return "MqttProperties[enabled=" + enabled + ", brokerUrl=" + brokerUrl + ", username=" + username
-                + ", password=" + PasswordSource.masked(password) + ", passwordFile=" + passwordFile + "]";
+                + ", password=" + PasswordSource.masked(password) + ", passwordFile=" + passwordFile
+                + ", reconnectInterval=" + reconnectInterval + "]";
     }
 }
