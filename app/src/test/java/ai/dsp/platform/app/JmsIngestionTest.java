@@ -87,7 +87,8 @@ class JmsIngestionTest {
                             RawDocumentHeaders.METADATA, "{\"team\": \"coast\"}"));
         }
 
-        awaitIndexed(List.of("jms-json", "jms-raw"));
+        IndexedDocuments.awaitIndexed(app, "jms-json");
+        IndexedDocuments.awaitIndexed(app, "jms-raw");
         JsonNode hit = app.postJson("/api/v1/retrieve", Map.of("query", "lighthouse lamp wick", "collection", "jms", "mode", "keyword"))
                 .body().path("results").get(0);
         assertThat(hit.path("document_id").asText()).isEqualTo("jms-raw");
@@ -102,7 +103,7 @@ class JmsIngestionTest {
             client.sendText(DOCUMENTS, AppHarness.JSON.writeValueAsString(Map.of("id", "after-poison", "collection", "jms-poison",
                     "text", "The message after the poison one is indexed all the same.")), Map.of());
 
-            awaitIndexed(List.of("after-poison"));
+            IndexedDocuments.awaitIndexed(app, "after-poison");
             Message deadLetter = client.receive(DEAD_LETTERS, Duration.ofSeconds(30));
             assertThat(deadLetter).as("dead letter").isNotNull();
             assertThat(((TextMessage) deadLetter).getText()).isEqualTo("this is not JSON");
@@ -152,7 +153,7 @@ class JmsIngestionTest {
             }
         }
 
-        awaitIndexed(ids);
+        IndexedDocuments.awaitAllIndexed(app, "jms-stream", ids, Duration.ofSeconds(90));
         await().atMost(Duration.ofSeconds(30)).until(() -> broker.messageCount(DOCUMENTS) == 0);
         Map<String, Long> indexedTimes = events.documentIds().stream().filter(ids::contains)
                 .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
@@ -170,7 +171,7 @@ class JmsIngestionTest {
             client.sendText("legal.documents", AppHarness.JSON.writeValueAsString(Map.of("id", "legal-memo", "collection", "legal",
                     "text", "The memo on contract renewals is indexed from the second queue.")), Map.of());
             client.sendText("legal.documents", "not a document", Map.of());
-            awaitIndexed(List.of("legal-memo"));
+            IndexedDocuments.awaitIndexed(app, "legal-memo");
             Message deadLetter = client.receive(DEAD_LETTERS, Duration.ofSeconds(30));
             assertThat(deadLetter.getStringProperty("dsp_original_queue")).isEqualTo("legal.documents");
         }
@@ -180,11 +181,6 @@ class JmsIngestionTest {
     private static String document(String id) throws Exception {
         return AppHarness.JSON.writeValueAsString(Map.of("id", id, "collection", "jms-stream",
                 "text", "Stream document " + id + " about tides, harbours and the ferries of the coast."));
-    }
-
-    private static void awaitIndexed(List<String> ids) {
-        await().atMost(Duration.ofSeconds(90)).until(() -> ids.stream()
-                .allMatch(id -> "INDEXED".equals(app.get("/api/v1/documents/" + id).body().path("status").asText())));
     }
 
     /** A plain JMS client of the broker, as a producer of documents would be. */

@@ -1,5 +1,6 @@
 package ai.dsp.platform.testing;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
@@ -15,6 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -54,7 +56,11 @@ public final class ChildProcess {
      */
     public static ChildProcess startServer(String name, List<String> command, Map<String, String> environment, Path output,
                                            Duration timeout, BooleanSupplier answers) {
-        ChildProcess server = start(command, environment, output);
+        return awaitAnswering(name, start(command, environment, output), output, timeout, answers);
+    }
+
+    /** Waits until a just launched {@code server} answers, as {@link #startServer} does. */
+    public static ChildProcess awaitAnswering(String name, ChildProcess server, Path output, Duration timeout, BooleanSupplier answers) {
         Instant deadline = Instant.now().plus(timeout);
         while (!answers.getAsBoolean()) {
             if (!server.alive() || Instant.now().isAfter(deadline)) {
@@ -78,19 +84,32 @@ public final class ChildProcess {
      * an argument file in {@code workDir}: a long one can exceed the OS limit for one argument.
      */
     public static ChildProcess java(String mainClass, List<String> jvmOptions, List<String> arguments, Path workDir, Path output) {
-        Path classpath = workDir.resolve("classpath.args");
+        return java(mainClass, jvmOptions, arguments, workDir, output, UnaryOperator.identity());
+    }
+
+    /** As above, on the test classpath's entries as {@code classpath} changes them (a server that needs other versions of some jars). */
+    public static ChildProcess java(String mainClass, List<String> jvmOptions, List<String> arguments, Path workDir, Path output,
+                                    UnaryOperator<List<String>> classpath) {
+        Path classpathFile = workDir.resolve("classpath.args");
         try {
-            Files.writeString(classpath, classpathArgument());
+            Files.writeString(classpathFile, classpathArgument(classpath.apply(testClasspath())));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + classpath, e);
+            throw new UncheckedIOException("cannot write " + classpathFile, e);
         }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
-        command.add("@" + classpath);
+        command.add("@" + classpathFile);
         command.add(mainClass);
         command.addAll(arguments);
         return start(command, Map.of(), output);
+    }
+
+    /** The process and every process it started. */
+    private List<ProcessHandle> tree() {
+        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+        tree.add(process.toHandle());
+        return tree;
     }
 
     public boolean alive() {
@@ -111,8 +130,7 @@ public final class ChildProcess {
      * {@code grace}, then kills what is left and waits up to {@code killTimeout}.
      */
     public void stop(Duration grace, Duration killTimeout) {
-        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-        tree.add(process.toHandle());
+        List<ProcessHandle> tree = tree();
         process.destroy();
         if (!awaitAll(tree, grace)) {
             tree.forEach(ProcessHandle::destroyForcibly);
@@ -170,9 +188,12 @@ public final class ChildProcess {
      * Surefire may start the tests from a manifest-only jar; {@code surefire.test.class.path} then
      * still names the real entries.
      */
-    private static String classpathArgument() {
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        return "-cp \"" + classpath.replace("\\", "\\\\") + "\"\n";
+    private static List<String> testClasspath() {
+        return List.of(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")).split(File.pathSeparator));
+    }
+
+    private static String classpathArgument(List<String> entries) {
+        return "-cp \"" + String.join(File.pathSeparator, entries).replace("\\", "\\\\") + "\"\n";
     }
 
     private static boolean awaitAll(List<ProcessHandle> processes, Duration timeout) {

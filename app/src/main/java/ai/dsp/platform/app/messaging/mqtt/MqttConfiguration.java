@@ -6,7 +6,10 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The {@code paho-mqtt5} component with the broker and its credentials; each endpoint copies them. */
+/**
+ * The {@code paho-mqtt5} component with the broker and its credentials; each endpoint copies
+ * them. Its consumers resume their persistent session safely ({@link SessionResumingMqttComponent}).
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(MqttProperties.class)
 public class MqttConfiguration {
@@ -18,7 +21,7 @@ public class MqttConfiguration {
         configuration.setBrokerUrl(mqtt.brokerUrl());
         configuration.setUserName(mqtt.username());
         configuration.setPassword(mqtt.resolvedPassword());
-        PahoMqtt5Component component = new PahoMqtt5Component();
+        PahoMqtt5Component component = new SessionResumingMqttComponent();
         component.setConfiguration(configuration);
         return component;
     }

@@ -6,7 +6,6 @@ import org.apache.camel.ServiceStatus;
 import org.apache.camel.component.paho.mqtt5.PahoMqtt5Consumer;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.eclipse.paho.mqttv5.client.MqttClient;
-import org.eclipse.paho.mqttv5.common.MqttException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -21,12 +20,12 @@ import java.util.concurrent.TimeUnit;
  * reconnect cannot be used for consumers: camel-paho-mqtt5 4.17.0 resubscribes inside Paho's
  * {@code connectComplete} callback with a blocking subscribe, and the messages the persistent
  * session delivers at once fill Paho's inbound queue behind it, so the SUBACK is never read and
- * the consumer stalls for good. Consumer routes therefore set {@code automaticReconnect: false};
- * this watcher sees a started route whose consumer lost its connection and restarts the route: a
- * new client resumes the persistent session (clean start off), so the broker sends again what
- * was queued or left unacknowledged, and duplicates are admitted as unchanged by the document
- * store. A route the broker refuses stays stopped and is tried again every interval; a route an
- * operator stopped is left alone.
+ * the consumer stalls for good. The platform's consumers therefore never reconnect by themselves
+ * ({@link SessionResumingMqttComponent}); this watcher sees a started route whose consumer lost
+ * its connection and restarts the route: a new client resumes the persistent session (clean
+ * start off), so the broker sends again what was queued or left unacknowledged, and duplicates
+ * are admitted as unchanged by the document store. A route the broker refuses stays stopped and
+ * is tried again every interval; a route an operator stopped is left alone.
  */
 @Component
 public class MqttReconnects implements CamelContextConfiguration {
@@ -67,7 +66,7 @@ public class MqttReconnects implements CamelContextConfiguration {
     void check() {
         for (Route route : camel.getRoutes()) {
             if (route.getConsumer() instanceof PahoMqtt5Consumer consumer && started(route.getRouteId()) && disconnected(consumer)) {
-                restart(route.getRouteId(), consumer.getClient());
+                restart(route.getRouteId());
             }
         }
         for (String id : Set.copyOf(reconnecting)) {
@@ -88,16 +87,16 @@ public class MqttReconnects implements CamelContextConfiguration {
         return client == null || !client.isConnected();
     }
 
-    private void restart(String routeId, MqttClient lost) {
+    private void restart(String routeId) {
         LOG.warn("route {} lost its MQTT broker connection; restarting it to resume its session", routeId);
         reconnecting.add(routeId);
         try {
-            // waits for the exchanges in flight; their acknowledgements fail and the broker sends them again
+            // waits for the exchanges in flight (their acknowledgements fail and the broker sends them
+            // again), then the consumer closes its lost client
             camel.getRouteController().stopRoute(routeId);
         } catch (Exception e) {
             LOG.warn("route {} did not stop cleanly: {}", routeId, e.getMessage());
         }
-        closeQuietly(lost);
         start(routeId);
     }
 
@@ -109,17 +108,6 @@ public class MqttReconnects implements CamelContextConfiguration {
         } catch (Exception e) {
             LOG.warn("route {} cannot reconnect to its MQTT broker yet ({}); trying again in {}", routeId, rootMessage(e),
                     properties.reconnectInterval());
-        }
-    }
-
-    private static void closeQuietly(MqttClient client) {
-        if (client == null) {
-            return;
-        }
-        try {
-            client.close(true);
-        } catch (MqttException e) {
-            LOG.debug("closing a lost MQTT client failed: {}", e.getMessage());
         }
     }
 
