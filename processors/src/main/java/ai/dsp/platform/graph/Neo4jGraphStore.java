@@ -1,0 +1,403 @@
+package ai.dsp.platform.graph;
+
+import ai.dsp.platform.store.MetadataFilter;
+import ai.dsp.platform.store.StoreUnavailableException;
+import org.neo4j.driver.Driver;
+import org.neo4j.driver.Record;
+import org.neo4j.driver.SessionConfig;
+import org.neo4j.driver.TransactionConfig;
+import org.neo4j.driver.TransactionContext;
+import org.neo4j.driver.exceptions.ServiceUnavailableException;
+import org.neo4j.driver.exceptions.SessionExpiredException;
+import org.neo4j.driver.exceptions.TransientException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The knowledge graph in Neo4j 5: {@code (:Document)-[:HAS_CHUNK]->(:Chunk)-[:MENTIONS]->(:Entity)},
+ * {@code (:Entity)-[:RELATED_TO {type, weight, documentUid}]->(:Entity)} (one per document, so a
+ * document takes its relations with it) and {@code (:Entity)-[:SIMILAR_TO {score}]-(:Entity)}
+ * between entities whose names' embeddings are close (a vector index). Every node carries its
+ * collection in its {@code uid}; chunks and relations carry the document's access lists. Every
+ * statement takes its values as parameters. Traversal expands hop by hop from the question's
+ * entities, strongest relations first, within fan-out, reach and time bounds.
+ */
+public final class Neo4jGraphStore implements GraphStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Neo4jGraphStore.class);
+    private static final String VECTOR_INDEX = "dsp_entity_embedding";
+    /** Nearest entities asked of the vector index per match: it is global, and only this collection's count. */
+    private static final int VECTOR_OVERFETCH = 4;
+    private static final double EXACT_MATCH = 1.0;
+
+    private static final String ACL = "(NOT $aclOn OR (size(%1$s.allowed_users) = 0 AND size(%1$s.allowed_groups) = 0 AND $unrestricted)"
+            + " OR $subject IN %1$s.allowed_users OR any(g IN %1$s.allowed_groups WHERE g IN $groups))";
+
+    private final Driver driver;
+    private final GraphProperties properties;
+    private final Function<List<String>, List<float[]>> embedNames;
+    private final SessionConfig session;
+
+    /**
+     * @param embedNames embeds entity names (the platform's embedding model), for entity resolution
+     * @param dimensions the length of its vectors, for the vector index
+     */
+    public Neo4jGraphStore(Driver driver, GraphProperties properties, Function<List<String>, List<float[]>> embedNames, int dimensions) {
+        this.driver = driver;
+        this.properties = properties;
+        this.embedNames = embedNames;
+        this.session = SessionConfig.forDatabase(properties.database());
+        createSchema(dimensions);
+    }
+
+    private void createSchema(int dimensions) {
+        List<String> statements = List.of(
+                "CREATE CONSTRAINT dsp_document_uid IF NOT EXISTS FOR (d:Document) REQUIRE d.uid IS UNIQUE",
+                "CREATE CONSTRAINT dsp_chunk_uid IF NOT EXISTS FOR (c:Chunk) REQUIRE c.uid IS UNIQUE",
+                "CREATE CONSTRAINT dsp_entity_uid IF NOT EXISTS FOR (e:Entity) REQUIRE e.uid IS UNIQUE",
+                "CREATE INDEX dsp_entity_collection IF NOT EXISTS FOR (e:Entity) ON (e.collection)",
+                "CREATE INDEX dsp_relation_document IF NOT EXISTS FOR ()-[r:RELATED_TO]-() ON (r.documentUid)",
+                // schema statements take no parameters; the dimension is the model's, an integer
+                "CREATE VECTOR INDEX " + VECTOR_INDEX + " IF NOT EXISTS FOR (e:Entity) ON e.embedding OPTIONS {indexConfig: {"
+                        + "`vector.dimensions`: " + Math.max(1, dimensions) + ", `vector.similarity_function`: 'cosine'}}");
+        available(() -> {
+            try (var s = driver.session(session)) {
+                statements.forEach(statement -> s.run(statement).consume());
+                s.run("CALL db.awaitIndexes(60)").consume();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void replaceDocument(String collection, String documentId, List<GraphChunk> chunks, List<String> allowedUsers,
+                                List<String> allowedGroups) {
+        String doc = uid(collection, documentId);
+        Map<String, ExtractedGraph.Entity> entities = new LinkedHashMap<>();
+        Map<String, ExtractedGraph.Relation> relations = new LinkedHashMap<>();
+        for (GraphChunk chunk : chunks) {
+            chunk.graph().entities().forEach(e -> entities.putIfAbsent(e.key(), e));
+            chunk.graph().relations().forEach(r -> relations.merge(r.source() + "\u0000" + r.target() + "\u0000" + r.type(), r,
+                    (a, b) -> new ExtractedGraph.Relation(a.source(), a.target(), a.type(), a.weight() + b.weight())));
+        }
+        Map<String, float[]> vectors = vectorsOfNew(collection, entities);
+        List<String> created = available(() -> write(tx -> {
+            List<String> before = tx.run("MATCH (:Document {uid: $doc})-[:HAS_CHUNK]->(:Chunk)-[:MENTIONS]->(e:Entity) RETURN collect(DISTINCT e.uid) AS uids",
+                    Map.of("doc", doc)).single().get("uids").asList(v -> v.asString());
+            removeDocument(tx, doc);
+            addDocument(tx, collection, documentId, doc, chunks, vectors, List.copyOf(relations.values()), allowedUsers, allowedGroups);
+            deleteOrphans(tx, before);
+            return vectors.keySet().stream().toList();
+        }));
+        linkSimilar(created);
+    }
+
+    @Override
+    public void deleteDocument(String collection, String documentId) {
+        String doc = uid(collection, documentId);
+        available(() -> write(tx -> {
+            List<String> before = tx.run("MATCH (:Document {uid: $doc})-[:HAS_CHUNK]->(:Chunk)-[:MENTIONS]->(e:Entity) RETURN collect(DISTINCT e.uid) AS uids",
+                    Map.of("doc", doc)).single().get("uids").asList(v -> v.asString());
+            removeDocument(tx, doc);
+            deleteOrphans(tx, before);
+            return null;
+        }));
+    }
+
+    /** Embeddings for the entities the collection does not have yet, by uid. */
+    private Map<String, float[]> vectorsOfNew(String collection, Map<String, ExtractedGraph.Entity> entities) {
+        if (entities.isEmpty()) {
+            return Map.of();
+        }
+        List<String> uids = entities.keySet().stream().map(key -> uid(collection, key)).toList();
+        Set<String> known = new HashSet<>(available(() -> read(tx -> tx.run(
+                "UNWIND $uids AS uid MATCH (e:Entity {uid: uid}) WHERE e.embedding IS NOT NULL RETURN collect(e.uid) AS uids",
+                Map.of("uids", uids)).single().get("uids").asList(v -> v.asString()))));
+        List<ExtractedGraph.Entity> fresh = entities.values().stream().filter(e -> !known.contains(uid(collection, e.key()))).toList();
+        List<float[]> embedded = fresh.isEmpty() ? List.of() : embedNames.apply(fresh.stream().map(ExtractedGraph.Entity::name).toList());
+        Map<String, float[]> vectors = new LinkedHashMap<>();
+        for (int i = 0; i < fresh.size(); i++) {
+            vectors.put(uid(collection, fresh.get(i).key()), embedded.get(i));
+        }
+        return vectors;
+    }
+
+    private static void removeDocument(TransactionContext tx, String doc) {
+        tx.run("MATCH ()-[r:RELATED_TO {documentUid: $doc}]->() DELETE r", Map.of("doc", doc)).consume();
+        tx.run("MATCH (d:Document {uid: $doc}) OPTIONAL MATCH (d)-[:HAS_CHUNK]->(c:Chunk) DETACH DELETE c, d", Map.of("doc", doc)).consume();
+    }
+
+    private static void addDocument(TransactionContext tx, String collection, String documentId, String doc, List<GraphChunk> chunks,
+                                    Map<String, float[]> vectors, List<ExtractedGraph.Relation> relations,
+                                    List<String> allowedUsers, List<String> allowedGroups) {
+        List<Map<String, Object>> chunkRows = new ArrayList<>();
+        for (GraphChunk chunk : chunks) {
+            List<Map<String, Object>> mentions = new ArrayList<>();
+            for (ExtractedGraph.Entity entity : chunk.graph().entities()) {
+                String entityUid = uid(collection, entity.key());
+                Map<String, Object> row = new HashMap<>();
+                row.put("uid", entityUid);
+                row.put("key", entity.key());
+                row.put("name", entity.name());
+                row.put("type", entity.type());
+                row.put("mentions", entity.mentions());
+                row.put("embedding", vectors.get(entityUid));
+                mentions.add(row);
+            }
+            chunkRows.add(Map.of("uid", uid(collection, chunk.chunkId()), "id", chunk.chunkId(), "index", chunk.index(), "entities", mentions));
+        }
+        tx.run("""
+                MERGE (d:Document {uid: $doc}) SET d.id = $documentId, d.collection = $collection
+                WITH d
+                UNWIND $chunks AS ch
+                CREATE (c:Chunk {uid: ch.uid, id: ch.id, documentId: $documentId, collection: $collection, index: ch.index,
+                                 allowed_users: $users, allowed_groups: $groups})
+                CREATE (d)-[:HAS_CHUNK]->(c)
+                WITH c, ch
+                UNWIND ch.entities AS en
+                MERGE (e:Entity {uid: en.uid})
+                  ON CREATE SET e.key = en.key, e.name = en.name, e.type = en.type, e.collection = $collection
+                SET e.embedding = coalesce(e.embedding, en.embedding)
+                CREATE (c)-[:MENTIONS {count: en.mentions}]->(e)
+                """, Map.of("doc", doc, "documentId", documentId, "collection", collection, "chunks", chunkRows,
+                "users", allowedUsers, "groups", allowedGroups)).consume();
+        List<Map<String, Object>> relationRows = relations.stream().map(r -> Map.<String, Object>of(
+                "source", uid(collection, r.source()), "target", uid(collection, r.target()), "type", r.type(), "weight", r.weight())).toList();
+        tx.run("""
+                UNWIND $relations AS r
+                MATCH (a:Entity {uid: r.source}), (b:Entity {uid: r.target})
+                CREATE (a)-[:RELATED_TO {type: r.type, weight: r.weight, documentUid: $doc, allowed_users: $users, allowed_groups: $groups}]->(b)
+                """, Map.of("relations", relationRows, "doc", doc, "users", allowedUsers, "groups", allowedGroups)).consume();
+    }
+
+    private static void deleteOrphans(TransactionContext tx, List<String> entityUids) {
+        tx.run("UNWIND $uids AS uid MATCH (e:Entity {uid: uid}) WHERE NOT (e)<-[:MENTIONS]-() DETACH DELETE e",
+                Map.of("uids", entityUids)).consume();
+    }
+
+    /** Links each new entity to the collection's entities whose names mean nearly the same (after commit: the index sees committed nodes). */
+    private void linkSimilar(List<String> created) {
+        if (created.isEmpty()) {
+            return;
+        }
+        available(() -> write(tx -> tx.run("""
+                UNWIND $uids AS uid
+                MATCH (e:Entity {uid: uid})
+                CALL db.index.vector.queryNodes($index, $neighbours, e.embedding) YIELD node, score
+                WITH e, node, score
+                WHERE node <> e AND node.collection = e.collection AND score >= $threshold
+                MERGE (e)-[s:SIMILAR_TO]-(node) SET s.score = score
+                """, Map.of("uids", created, "index", VECTOR_INDEX, "neighbours", properties.similarNeighbours() * VECTOR_OVERFETCH,
+                "threshold", properties.similarityThreshold())).consume()));
+    }
+
+    @Override
+    public List<GraphHit> traverse(String collection, List<ExtractedGraph.Entity> questionEntities, int maxHops, int limit,
+                                   MetadataFilter.Access access) {
+        if (questionEntities.isEmpty()) {
+            return List.of();
+        }
+        long deadline = System.nanoTime() + properties.timeBudget().toNanos();
+        Map<String, Object> acl = aclParameters(access);
+        return available(() -> read(tx -> {
+            Map<String, Reached> reached = seeds(tx, collection, questionEntities);
+            List<Reached> frontier = new ArrayList<>(reached.values());
+            for (int hop = 1; hop <= maxHops && !frontier.isEmpty() && System.nanoTime() < deadline
+                    && reached.size() < properties.maxReached(); hop++) {
+                frontier = expand(tx, frontier, reached, acl);
+            }
+            return score(tx, reached, acl, limit);
+        }));
+    }
+
+    /** An entity a traversal reached: its weight, and the step that reached it on the strongest path (null for a seed). */
+    private record Reached(String uid, String name, double weight, Reached parent, String relation, boolean forward) {
+
+        List<GraphHit.Step> path() {
+            List<GraphHit.Step> steps = new ArrayList<>();
+            for (Reached at = this; at.parent() != null; at = at.parent()) {
+                steps.add(0, at.forward() ? new GraphHit.Step(at.parent().name(), at.relation(), at.name())
+                        : new GraphHit.Step(at.name(), at.relation(), at.parent().name()));
+            }
+            return steps;
+        }
+
+        Reached entry() {
+            Reached at = this;
+            while (at.parent() != null) {
+                at = at.parent();
+            }
+            return at;
+        }
+    }
+
+    /** The collection's entities the question names: by key, else by the nearest names above the similarity threshold. */
+    private Map<String, Reached> seeds(TransactionContext tx, String collection, List<ExtractedGraph.Entity> questionEntities) {
+        Map<String, Reached> seeds = new LinkedHashMap<>();
+        List<String> uids = questionEntities.stream().map(e -> uid(collection, e.key())).toList();
+        for (Record row : tx.run("UNWIND $uids AS uid MATCH (e:Entity {uid: uid}) RETURN e.uid AS uid, e.name AS name",
+                Map.of("uids", uids)).list()) {
+            seeds.put(row.get("uid").asString(), new Reached(row.get("uid").asString(), row.get("name").asString(), EXACT_MATCH, null, null, true));
+        }
+        List<ExtractedGraph.Entity> unmatched = questionEntities.stream().filter(e -> !seeds.containsKey(uid(collection, e.key()))).toList();
+        if (!unmatched.isEmpty()) {
+            List<float[]> vectors = embedNames.apply(unmatched.stream().map(ExtractedGraph.Entity::name).toList());
+            for (float[] vector : vectors) {
+                for (Record row : tx.run("""
+                        CALL db.index.vector.queryNodes($index, $neighbours, $vector) YIELD node, score
+                        WITH node, score WHERE node.collection = $collection AND score >= $threshold
+                        RETURN node.uid AS uid, node.name AS name, score
+                        """, Map.of("index", VECTOR_INDEX, "neighbours", properties.similarNeighbours() * VECTOR_OVERFETCH, "vector", vector,
+                        "collection", collection, "threshold", properties.similarityThreshold())).list()) {
+                    String uid = row.get("uid").asString();
+                    double score = row.get("score").asDouble();
+                    if (!seeds.containsKey(uid) || seeds.get(uid).weight() < score) {
+                        seeds.put(uid, new Reached(uid, row.get("name").asString(), score, null, null, true));
+                    }
+                }
+            }
+        }
+        return seeds;
+    }
+
+    /** One hop: the strongest relations of every frontier entity the caller may see; returns the entities newly reached or strengthened. */
+    private List<Reached> expand(TransactionContext tx, List<Reached> frontier, Map<String, Reached> reached, Map<String, Object> acl) {
+        Map<String, Object> parameters = new HashMap<>(acl);
+        parameters.put("frontier", frontier.stream().map(Reached::uid).toList());
+        parameters.put("fanOut", properties.maxFanOut());
+        Map<String, Reached> byUid = new HashMap<>();
+        frontier.forEach(r -> byUid.put(r.uid(), r));
+        // parallel relations of one pair (several documents, several verbs) add up to at most 1
+        Map<String, double[]> strength = new LinkedHashMap<>();
+        Map<String, Record> strongest = new HashMap<>();
+        for (Record row : tx.run("""
+                UNWIND $frontier AS from
+                MATCH (e:Entity {uid: from})-[r:RELATED_TO|SIMILAR_TO]-(n:Entity)
+                WHERE type(r) = 'SIMILAR_TO' OR %s
+                WITH e, r, n, coalesce(r.weight, r.score) AS weight ORDER BY weight DESC
+                WITH e, collect({uid: n.uid, name: n.name, weight: weight, outgoing: startNode(r) = e,
+                                 relation: CASE type(r) WHEN 'SIMILAR_TO' THEN 'similar_to' ELSE r.type END})[0..$fanOut] AS next
+                UNWIND next AS x
+                RETURN e.uid AS from, x.uid AS uid, x.name AS name, x.weight AS weight, x.outgoing AS outgoing, x.relation AS relation
+                """.formatted(ACL.formatted("r")), parameters).list()) {
+            String pair = row.get("from").asString() + "\u0000" + row.get("uid").asString();
+            strength.computeIfAbsent(pair, p -> new double[1])[0] += row.get("weight").asDouble();
+            strongest.putIfAbsent(pair, row);
+        }
+        Map<String, Reached> next = new LinkedHashMap<>();
+        strength.forEach((pair, sum) -> {
+            Record row = strongest.get(pair);
+            Reached parent = byUid.get(row.get("from").asString());
+            double weight = parent.weight() * properties.hopDecay() * Math.min(1.0, sum[0]);
+            String uid = row.get("uid").asString();
+            Reached known = reached.get(uid);
+            if ((known == null || known.weight() < weight) && (known != null || reached.size() < properties.maxReached())) {
+                Reached step = new Reached(uid, row.get("name").asString(), weight, parent, row.get("relation").asString(),
+                        row.get("outgoing").asBoolean());
+                reached.put(uid, step);
+                next.put(uid, step);
+            }
+        });
+        return List.copyOf(next.values());
+    }
+
+    /** The chunks that mention reached entities, scored by the weights of the entities they mention. */
+    private static List<GraphHit> score(TransactionContext tx, Map<String, Reached> reached, Map<String, Object> acl, int limit) {
+        Map<String, Object> parameters = new HashMap<>(acl);
+        parameters.put("reached", List.copyOf(reached.keySet()));
+        Map<String, double[]> scores = new LinkedHashMap<>();
+        Map<String, Reached> best = new HashMap<>();
+        Map<String, String> documents = new HashMap<>();
+        for (Record row : tx.run("""
+                UNWIND $reached AS uid
+                MATCH (c:Chunk)-[:MENTIONS]->(e:Entity {uid: uid})
+                WHERE %s
+                RETURN c.id AS chunk, c.documentId AS document, e.uid AS entity
+                """.formatted(ACL.formatted("c")), parameters).list()) {
+            String chunk = row.get("chunk").asString();
+            Reached entity = reached.get(row.get("entity").asString());
+            scores.computeIfAbsent(chunk, c -> new double[1])[0] += entity.weight();
+            documents.put(chunk, row.get("document").asString());
+            best.merge(chunk, entity, (a, b) -> a.weight() >= b.weight() ? a : b);
+        }
+        return scores.entrySet().stream()
+                .sorted(Comparator.comparingDouble((Map.Entry<String, double[]> e) -> -e.getValue()[0]).thenComparing(Map.Entry::getKey))
+                .limit(limit)
+                .map(e -> {
+                    Reached via = best.get(e.getKey());
+                    return new GraphHit(e.getKey(), documents.get(e.getKey()), e.getValue()[0], via.entry().name(), via.path());
+                })
+                .toList();
+    }
+
+    private static Map<String, Object> aclParameters(MetadataFilter.Access access) {
+        Map<String, Object> parameters = new HashMap<>();
+        parameters.put("aclOn", access != null);
+        parameters.put("subject", access == null || access.subject() == null ? "" : access.subject());
+        parameters.put("groups", access == null ? List.of() : access.groups());
+        parameters.put("unrestricted", access == null || access.unrestrictedVisible());
+        return parameters;
+    }
+
+    @Override
+    public long countEntities(String collection) {
+        return available(() -> read(tx -> tx.run("MATCH (e:Entity {collection: $collection}) RETURN count(e) AS n",
+                Map.of("collection", collection)).single().get("n").asLong()));
+    }
+
+    @Override
+    public boolean healthy() {
+        try {
+            driver.verifyConnectivity();
+            return true;
+        } catch (RuntimeException e) {
+            LOG.debug("Neo4j is not reachable: {}", e.getMessage());
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+
+    private <T> T write(Function<TransactionContext, T> work) {
+        try (var s = driver.session(session)) {
+            return s.executeWrite(work::apply, timeout());
+        }
+    }
+
+    private <T> T read(Function<TransactionContext, T> work) {
+        try (var s = driver.session(session)) {
+            return s.executeRead(work::apply, timeout());
+        }
+    }
+
+    private TransactionConfig timeout() {
+        return TransactionConfig.builder().withTimeout(properties.queryTimeout()).build();
+    }
+
+    /** Neo4j down, restarting or overloaded is the store being unavailable: ingestion pauses and retries. */
+    private static <T> T available(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (ServiceUnavailableException | SessionExpiredException | TransientException e) {
+            throw new StoreUnavailableException("Neo4j is unavailable: " + e.getMessage(), e);
+        }
+    }
+
+    static String uid(String collection, String id) {
+        return collection + "|" + id;
+    }
+}
