@@ -1,6 +1,7 @@
 package ai.dsp.platform.app;
 
 import ai.dsp.platform.app.messaging.RedisQueryCache;
+import ai.dsp.platform.graph.GraphHit;
 import ai.dsp.platform.retrieve.QueryCache;
 import ai.dsp.platform.retrieve.RetrieveResponse;
 import ai.dsp.platform.retrieve.RetrievedChunk;
@@ -82,6 +83,8 @@ class RedisQueryCacheTest {
 
     private static RetrieveResponse response(String collection, String query) {
         return new RetrieveResponse(query, collection, "hybrid", List.of(new RetrievedChunk("doc-1", "a.txt", "doc-1:0",
-                "text about " + query, 0.5, 1, 2, List.of(), Map.of("team", "it"))), 7);
+                "text about " + query, 0.5, 1, 2, 3,
+                new RetrievedChunk.GraphPath("Project Falcon", List.of(new GraphHit.Step("Maria Keller", "lead", "Project Falcon"))),
+                List.of(), Map.of("team", "it"))), 7);
     }
 }

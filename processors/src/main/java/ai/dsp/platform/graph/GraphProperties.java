@@ -8,12 +8,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * The knowledge graph's Neo4j and its traversal bounds ({@code dsp.graph.*}). The password comes
  * from the environment ({@code DSP_GRAPH_PASSWORD}) or a secret file, never a config file.
  *
- * @param uri                 {@code bolt://host:7687} or {@code neo4j://...}; a module's manifest may name its own
+ * @param enabled             connect to Neo4j and build the graph of {@code collections} (and of the modules that ask for it)
+ * @param collections         collections with the graph on, each with its {@code max_hops} (1 to 3)
+ * @param uri                 {@code bolt://host:7687} or {@code neo4j://...}
  * @param username            none for a server without authentication
  * @param password            from the environment only
  * @param database            the Neo4j database
@@ -27,7 +30,8 @@ import java.time.Duration;
  */
 @Validated
 @ConfigurationProperties("dsp.graph")
-public record GraphProperties(String uri, String username, String password, String database,
+public record GraphProperties(boolean enabled, Map<String, Integer> collections,
+                              String uri, String username, String password, String database,
                               @DecimalMin("0.0") @DecimalMax("1.0") Double similarityThreshold,
                               @Min(1) @Max(50) Integer similarNeighbours,
                               @Min(1) @Max(1000) Integer maxFanOut,
@@ -37,6 +41,7 @@ public record GraphProperties(String uri, String username, String password, Stri
                               Duration queryTimeout) {
 
     public GraphProperties {
+        collections = collections == null ? Map.of() : Map.copyOf(collections);
         uri = uri == null || uri.isBlank() ? "bolt://localhost:7687" : uri;
         database = database == null || database.isBlank() ? "neo4j" : database;
         similarityThreshold = similarityThreshold == null ? 0.85 : similarityThreshold;
@@ -55,7 +60,7 @@ public record GraphProperties(String uri, String username, String password, Stri
     /** Without the password, so that logging the settings cannot leak it. */
     @Override
     public String toString() {
-        return "GraphProperties[uri=" + uri + ", username=" + username + ", password=" + (password == null || password.isEmpty() ? "unset" : "***")
+        return "GraphProperties[enabled=" + enabled + ", collections=" + collections + ", uri=" + uri + ", username=" + username + ", password=" + (password == null || password.isEmpty() ? "unset" : "***")
                 + ", database=" + database + ", similarityThreshold=" + similarityThreshold + ", similarNeighbours=" + similarNeighbours
                 + ", maxFanOut=" + maxFanOut + ", maxReached=" + maxReached + ", timeBudget=" + timeBudget + ", hopDecay=" + hopDecay
                 + ", queryTimeout=" + queryTimeout + "]";

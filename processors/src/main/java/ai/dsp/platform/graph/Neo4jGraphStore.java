@@ -44,10 +44,31 @@ public final class Neo4jGraphStore implements GraphStore {
     private static final String ACL = "(NOT $aclOn OR (size(%1$s.allowed_users) = 0 AND size(%1$s.allowed_groups) = 0 AND $unrestricted)"
             + " OR $subject IN %1$s.allowed_users OR any(g IN %1$s.allowed_groups WHERE g IN $groups))";
 
+    /** One hop: the strongest relations of each frontier entity the caller may see. */
+    private static final String EXPAND = """
+                UNWIND $frontier AS from
+                MATCH (e:Entity {uid: from})-[r:RELATED_TO|SIMILAR_TO]-(n:Entity)
+                WHERE type(r) = 'SIMILAR_TO' OR %s
+                WITH e, r, n, coalesce(r.weight, r.score) AS weight ORDER BY weight DESC
+                WITH e, collect({uid: n.uid, name: n.name, weight: weight, outgoing: startNode(r) = e,
+                                 relation: CASE type(r) WHEN 'SIMILAR_TO' THEN 'similar_to' ELSE r.type END})[0..$fanOut] AS next
+                UNWIND next AS x
+                RETURN e.uid AS from, x.uid AS uid, x.name AS name, x.weight AS weight, x.outgoing AS outgoing, x.relation AS relation
+                """.formatted(ACL.formatted("r"));
+    /** The chunks the caller may see that mention reached entities. */
+    private static final String SCORE = """
+                UNWIND $reached AS uid
+                MATCH (c:Chunk)-[:MENTIONS]->(e:Entity {uid: uid})
+                WHERE %s
+                RETURN c.id AS chunk, c.documentId AS document, e.uid AS entity
+                """.formatted(ACL.formatted("c"));
+
     private final Driver driver;
     private final GraphProperties properties;
     private final Function<List<String>, List<float[]>> embedNames;
     private final SessionConfig session;
+    private final int dimensions;
+    private volatile boolean schemaReady;
 
     /**
      * @param embedNames embeds entity names (the platform's embedding model), for entity resolution
@@ -58,10 +79,22 @@ public final class Neo4jGraphStore implements GraphStore {
         this.properties = properties;
         this.embedNames = embedNames;
         this.session = SessionConfig.forDatabase(properties.database());
-        createSchema(dimensions);
+        this.dimensions = dimensions;
     }
 
-    private void createSchema(int dimensions) {
+    /** On first use rather than at start: a platform whose Neo4j is away starts, and its graph waits like its ingestion. */
+    private void ensureSchema() {
+        if (!schemaReady) {
+            synchronized (this) {
+                if (!schemaReady) {
+                    createSchema();
+                    schemaReady = true;
+                }
+            }
+        }
+    }
+
+    private void createSchema() {
         List<String> statements = List.of(
                 "CREATE CONSTRAINT dsp_document_uid IF NOT EXISTS FOR (d:Document) REQUIRE d.uid IS UNIQUE",
                 "CREATE CONSTRAINT dsp_chunk_uid IF NOT EXISTS FOR (c:Chunk) REQUIRE c.uid IS UNIQUE",
@@ -76,6 +109,16 @@ public final class Neo4jGraphStore implements GraphStore {
                 statements.forEach(statement -> s.run(statement).consume());
                 s.run("CALL db.awaitIndexes(60)").consume();
             }
+            // planned once here, so that the first question's traversal does not spend its time budget on planning
+            read(tx -> {
+                Map<String, Object> parameters = new HashMap<>(aclParameters(null));
+                parameters.put("frontier", List.of());
+                parameters.put("fanOut", properties.maxFanOut());
+                parameters.put("reached", List.of());
+                tx.run(EXPAND, parameters).consume();
+                tx.run(SCORE, parameters).consume();
+                return null;
+            });
             return null;
         });
     }
@@ -83,6 +126,7 @@ public final class Neo4jGraphStore implements GraphStore {
     @Override
     public void replaceDocument(String collection, String documentId, List<GraphChunk> chunks, List<String> allowedUsers,
                                 List<String> allowedGroups) {
+        ensureSchema();
         String doc = uid(collection, documentId);
         Map<String, ExtractedGraph.Entity> entities = new LinkedHashMap<>();
         Map<String, ExtractedGraph.Relation> relations = new LinkedHashMap<>();
@@ -105,6 +149,7 @@ public final class Neo4jGraphStore implements GraphStore {
 
     @Override
     public void deleteDocument(String collection, String documentId) {
+        ensureSchema();
         String doc = uid(collection, documentId);
         available(() -> write(tx -> {
             List<String> before = tx.run("MATCH (:Document {uid: $doc})-[:HAS_CHUNK]->(:Chunk)-[:MENTIONS]->(e:Entity) RETURN collect(DISTINCT e.uid) AS uids",
@@ -205,6 +250,7 @@ public final class Neo4jGraphStore implements GraphStore {
     @Override
     public List<GraphHit> traverse(String collection, List<ExtractedGraph.Entity> questionEntities, int maxHops, int limit,
                                    MetadataFilter.Access access) {
+        ensureSchema();
         if (questionEntities.isEmpty()) {
             return List.of();
         }
@@ -213,7 +259,8 @@ public final class Neo4jGraphStore implements GraphStore {
         return available(() -> read(tx -> {
             Map<String, Reached> reached = seeds(tx, collection, questionEntities);
             List<Reached> frontier = new ArrayList<>(reached.values());
-            for (int hop = 1; hop <= maxHops && !frontier.isEmpty() && System.nanoTime() < deadline
+            // the first hop always runs; the budget bounds the ones after it
+            for (int hop = 1; hop <= maxHops && !frontier.isEmpty() && (hop == 1 || System.nanoTime() < deadline)
                     && reached.size() < properties.maxReached(); hop++) {
                 frontier = expand(tx, frontier, reached, acl);
             }
@@ -281,16 +328,7 @@ public final class Neo4jGraphStore implements GraphStore {
         // parallel relations of one pair (several documents, several verbs) add up to at most 1
         Map<String, double[]> strength = new LinkedHashMap<>();
         Map<String, Record> strongest = new HashMap<>();
-        for (Record row : tx.run("""
-                UNWIND $frontier AS from
-                MATCH (e:Entity {uid: from})-[r:RELATED_TO|SIMILAR_TO]-(n:Entity)
-                WHERE type(r) = 'SIMILAR_TO' OR %s
-                WITH e, r, n, coalesce(r.weight, r.score) AS weight ORDER BY weight DESC
-                WITH e, collect({uid: n.uid, name: n.name, weight: weight, outgoing: startNode(r) = e,
-                                 relation: CASE type(r) WHEN 'SIMILAR_TO' THEN 'similar_to' ELSE r.type END})[0..$fanOut] AS next
-                UNWIND next AS x
-                RETURN e.uid AS from, x.uid AS uid, x.name AS name, x.weight AS weight, x.outgoing AS outgoing, x.relation AS relation
-                """.formatted(ACL.formatted("r")), parameters).list()) {
+        for (Record row : tx.run(EXPAND, parameters).list()) {
             String pair = row.get("from").asString() + "\u0000" + row.get("uid").asString();
             strength.computeIfAbsent(pair, p -> new double[1])[0] += row.get("weight").asDouble();
             strongest.putIfAbsent(pair, row);
@@ -319,12 +357,7 @@ public final class Neo4jGraphStore implements GraphStore {
         Map<String, double[]> scores = new LinkedHashMap<>();
         Map<String, Reached> best = new HashMap<>();
         Map<String, String> documents = new HashMap<>();
-        for (Record row : tx.run("""
-                UNWIND $reached AS uid
-                MATCH (c:Chunk)-[:MENTIONS]->(e:Entity {uid: uid})
-                WHERE %s
-                RETURN c.id AS chunk, c.documentId AS document, e.uid AS entity
-                """.formatted(ACL.formatted("c")), parameters).list()) {
+        for (Record row : tx.run(SCORE, parameters).list()) {
             String chunk = row.get("chunk").asString();
             Reached entity = reached.get(row.get("entity").asString());
             scores.computeIfAbsent(chunk, c -> new double[1])[0] += entity.weight();
@@ -352,6 +385,7 @@ public final class Neo4jGraphStore implements GraphStore {
 
     @Override
     public long countEntities(String collection) {
+        ensureSchema();
         return available(() -> read(tx -> tx.run("MATCH (e:Entity {collection: $collection}) RETURN count(e) AS n",
                 Map.of("collection", collection)).single().get("n").asLong()));
     }

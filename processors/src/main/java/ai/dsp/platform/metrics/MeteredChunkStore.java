@@ -4,10 +4,12 @@ import ai.dsp.platform.store.Chunk;
 import ai.dsp.platform.store.ChunkStore;
 import ai.dsp.platform.store.ChunksRejectedException;
 import ai.dsp.platform.store.ForwardingChunkStore;
+import ai.dsp.platform.store.MetadataFilter;
 import ai.dsp.platform.store.ScoredChunk;
 import ai.dsp.platform.store.SearchRequest;
 import ai.dsp.platform.store.StoreUnavailableException;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -48,6 +50,11 @@ public final class MeteredChunkStore extends ForwardingChunkStore {
     @Override
     public List<ScoredChunk> searchVector(SearchRequest request) {
         return measured("search_vector", () -> store.searchVector(request));
+    }
+
+    @Override
+    public List<Chunk> findChunks(String collection, Collection<String> chunkIds, List<MetadataFilter> filters) {
+        return measured("find_chunks", () -> store.findChunks(collection, chunkIds, filters));
     }
 
     /** Also sets {@code dsp_store_up}: every health check (the probe's, /health's) is a reading. */

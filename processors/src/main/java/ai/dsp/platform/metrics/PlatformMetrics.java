@@ -78,7 +78,7 @@ public final class PlatformMetrics {
     /** What became of a document that reached the pipeline. */
     public enum Outcome { INDEXED, FAILED, UNCHANGED }
 
-    public enum Stage { EXTRACT, CHUNK, EMBED, STORE }
+    public enum Stage { EXTRACT, CHUNK, EMBED, STORE, GRAPH }
 
     /** What a text is embedded for. */
     public enum Use { PASSAGE, QUERY }

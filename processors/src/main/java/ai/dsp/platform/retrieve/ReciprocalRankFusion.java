@@ -22,10 +22,21 @@ public final class ReciprocalRankFusion {
     }
 
     /** A fused hit with the 1-based rank each retriever gave it (null when it did not find it). */
-    public record Fused(Chunk chunk, double score, Integer keywordRank, Integer denseRank) {
+    public record Fused(Chunk chunk, double score, Integer keywordRank, Integer denseRank, Integer graphRank) {
     }
 
     public List<Fused> fuse(List<ScoredChunk> keyword, List<ScoredChunk> dense, int limit) {
+        return fuse(keyword, dense, List.of(), limit);
+    }
+
+    /**
+     * {@code graph}: the knowledge graph's chunks, best first (hybrid+graph). The graph weighs as
+     * much as keyword and dense together: it is the other strategy beside hybrid, and a chunk only
+     * it finds (the one a question does not name) would otherwise always rank below the chunks
+     * both other legs find.
+     */
+    public List<Fused> fuse(List<ScoredChunk> keyword, List<ScoredChunk> dense, List<ScoredChunk> graph, int limit) {
+        double legWeight = graph.isEmpty() ? 1.0 : 0.5;
         Map<String, Accumulator> byId = new LinkedHashMap<>();
         for (int i = 0; i < keyword.size(); i++) {
             accumulator(byId, keyword.get(i).chunk()).keywordRank = i + 1;
@@ -33,9 +44,13 @@ public final class ReciprocalRankFusion {
         for (int i = 0; i < dense.size(); i++) {
             accumulator(byId, dense.get(i).chunk()).denseRank = i + 1;
         }
+        for (int i = 0; i < graph.size(); i++) {
+            accumulator(byId, graph.get(i).chunk()).graphRank = i + 1;
+        }
         List<Fused> fused = new ArrayList<>(byId.size());
         for (Accumulator a : byId.values()) {
-            fused.add(new Fused(a.chunk, contribution(a.keywordRank) + contribution(a.denseRank), a.keywordRank, a.denseRank));
+            fused.add(new Fused(a.chunk, legWeight * (contribution(a.keywordRank) + contribution(a.denseRank)) + contribution(a.graphRank),
+                    a.keywordRank, a.denseRank, a.graphRank));
         }
         // ties broken by chunk id so equal inputs always give the same order
         fused.sort(Comparator.comparingDouble(Fused::score).reversed().thenComparing(f -> f.chunk().id()));
@@ -54,6 +69,7 @@ public final class ReciprocalRankFusion {
         private final Chunk chunk;
         private Integer keywordRank;
         private Integer denseRank;
+        private Integer graphRank;
 
         private Accumulator(Chunk chunk) {
             this.chunk = chunk;

@@ -1,5 +1,6 @@
 package ai.dsp.platform.retrieve;
 
+import ai.dsp.platform.graph.GraphHit;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
@@ -7,8 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One ranked passage. {@code score} is the fused RRF score in hybrid mode, else the retriever's
- * own score; the ranks say where each retriever placed it (null: not among its candidates).
+ * One ranked passage. {@code score} is the fused RRF score in the hybrid modes, else the
+ * retriever's own score; the ranks say where each retriever placed it (null: not among its
+ * candidates). A passage the knowledge graph found carries the path that reached it.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RetrievedChunk(
@@ -19,6 +21,15 @@ public record RetrievedChunk(
         double score,
         @JsonProperty("keyword_rank") Integer keywordRank,
         @JsonProperty("dense_rank") Integer denseRank,
+        @JsonProperty("graph_rank") Integer graphRank,
+        @JsonProperty("graph_path") GraphPath graphPath,
         @JsonProperty("heading_path") List<String> headingPath,
         Map<String, Object> metadata) {
+
+    /**
+     * How the knowledge graph reached the passage: from the question's entity {@code entry},
+     * relation by relation, to an entity the passage mentions (no steps: it mentions the entry).
+     */
+    public record GraphPath(String entry, List<GraphHit.Step> steps) {
+    }
 }

@@ -3,6 +3,8 @@ package ai.dsp.platform.retrieve;
 import ai.dsp.platform.api.BadRequestException;
 import ai.dsp.platform.document.CollectionCatalog;
 import ai.dsp.platform.embed.Embedder;
+import ai.dsp.platform.graph.GraphHit;
+import ai.dsp.platform.graph.KnowledgeGraph;
 import ai.dsp.platform.metrics.PlatformMetrics;
 import ai.dsp.platform.metrics.PlatformMetrics.Endpoint;
 import ai.dsp.platform.store.Chunk;
@@ -12,13 +14,17 @@ import ai.dsp.platform.store.ScoredChunk;
 import ai.dsp.platform.store.SearchRequest;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.IntStream;
 
 /**
- * Hybrid retrieval: BM25 and kNN candidates from the chunk store, fused by reciprocal rank. Each
- * query's time, empty results, cache use and best dense similarity are measured.
+ * Hybrid retrieval: BM25 and kNN candidates from the chunk store, fused by reciprocal rank, and
+ * for collections with the knowledge graph on, the chunks its traversal reaches (fetched from the
+ * chunk store with the same filters). Each query's time, empty results, cache use and best dense
+ * similarity are measured.
  */
 public final class Retriever {
 
@@ -32,9 +38,10 @@ public final class Retriever {
     private final ReciprocalRankFusion fusion;
     private final QueryCache cache;
     private final PlatformMetrics metrics;
+    private final KnowledgeGraph graph;
 
     public Retriever(ChunkStore store, Embedder embedder, CollectionCatalog collections, RetrievalProperties properties,
-                     QueryCache cache, PlatformMetrics metrics) {
+                     QueryCache cache, PlatformMetrics metrics, KnowledgeGraph graph) {
         this.store = store;
         this.embedder = embedder;
         this.collections = collections;
@@ -42,6 +49,7 @@ public final class Retriever {
         this.fusion = new ReciprocalRankFusion(properties.rrfK());
         this.cache = cache;
         this.metrics = metrics;
+        this.graph = graph;
     }
 
     /**
@@ -110,17 +118,62 @@ public final class Retriever {
         return switch (mode) {
             case KEYWORD -> single(keyword(collection, query, k, filters), true);
             case DENSE -> single(recordTop(measured, mode, dense(collection, query, k, filters)), false);
-            case HYBRID -> hybrid(collection, query, k, filters, measured);
+            case HYBRID -> hybrid(collection, query, k, filters, measured, false);
+            case GRAPH -> graphOnly(collection, query, k, filters);
+            case HYBRID_GRAPH -> hybrid(collection, query, k, filters, measured, true);
         };
     }
 
-    private List<RetrievedChunk> hybrid(String collection, String query, int k, List<MetadataFilter> filters, boolean measured) {
+    private List<RetrievedChunk> hybrid(String collection, String query, int k, List<MetadataFilter> filters, boolean measured,
+                                        boolean withGraph) {
         int candidates = Math.max(k, properties.candidates());
         List<ScoredChunk> dense = recordTop(measured, RetrievalMode.HYBRID, dense(collection, query, candidates, filters));
-        return fusion.fuse(keyword(collection, query, candidates, filters), dense, k)
+        GraphResults reached = withGraph ? graph(collection, query, candidates, filters) : GraphResults.NONE;
+        return fusion.fuse(keyword(collection, query, candidates, filters), dense, reached.chunks(), k)
                 .stream()
-                .map(f -> toResult(f.chunk(), f.score(), f.keywordRank(), f.denseRank()))
+                .map(f -> toResult(f.chunk(), f.score(), f.keywordRank(), f.denseRank(), f.graphRank(), reached.path(f.chunk().id())))
                 .toList();
+    }
+
+    private List<RetrievedChunk> graphOnly(String collection, String query, int k, List<MetadataFilter> filters) {
+        GraphResults reached = graph(collection, query, k, filters);
+        List<ScoredChunk> chunks = reached.chunks();
+        return IntStream.range(0, chunks.size())
+                .mapToObj(i -> toResult(chunks.get(i).chunk(), chunks.get(i).score(), null, null, i + 1, reached.path(chunks.get(i).chunk().id())))
+                .toList();
+    }
+
+    /** The knowledge graph's chunks, best first, with the hits that reached them by chunk id. */
+    private record GraphResults(List<ScoredChunk> chunks, Map<String, GraphHit> hits) {
+
+        static final GraphResults NONE = new GraphResults(List.of(), Map.of());
+
+        RetrievedChunk.GraphPath path(String chunkId) {
+            GraphHit hit = hits.get(chunkId);
+            return hit == null ? null : new RetrievedChunk.GraphPath(hit.entry(), hit.path());
+        }
+    }
+
+    /**
+     * The graph reaches chunk ids as the caller's access list allows; the chunk store then reads
+     * those chunks through every filter of the request, as a search would.
+     */
+    private GraphResults graph(String collection, String query, int k, List<MetadataFilter> filters) {
+        MetadataFilter.Access access = filters.stream().filter(MetadataFilter.Access.class::isInstance)
+                .map(MetadataFilter.Access.class::cast).findFirst().orElse(null);
+        List<GraphHit> hits = graph.search(collection, query, k, access);
+        Map<String, Chunk> found = new HashMap<>();
+        store.findChunks(collection, hits.stream().map(GraphHit::chunkId).toList(), filters).forEach(chunk -> found.put(chunk.id(), chunk));
+        Map<String, GraphHit> byChunk = new HashMap<>();
+        List<ScoredChunk> chunks = new ArrayList<>();
+        for (GraphHit hit : hits) {
+            Chunk chunk = found.get(hit.chunkId());
+            if (chunk != null) {
+                chunks.add(new ScoredChunk(chunk, (float) hit.score()));
+                byChunk.put(hit.chunkId(), hit);
+            }
+        }
+        return new GraphResults(chunks, byChunk);
     }
 
     private List<ScoredChunk> keyword(String collection, String query, int k, List<MetadataFilter> filters) {
@@ -146,13 +199,14 @@ public final class Retriever {
     private static List<RetrievedChunk> single(List<ScoredChunk> hits, boolean keyword) {
         return IntStream.range(0, hits.size())
                 .mapToObj(i -> toResult(hits.get(i).chunk(), hits.get(i).score(),
-                        keyword ? i + 1 : null, keyword ? null : i + 1))
+                        keyword ? i + 1 : null, keyword ? null : i + 1, null, null))
                 .toList();
     }
 
-    private static RetrievedChunk toResult(Chunk chunk, double score, Integer keywordRank, Integer denseRank) {
+    private static RetrievedChunk toResult(Chunk chunk, double score, Integer keywordRank, Integer denseRank, Integer graphRank,
+                                           RetrievedChunk.GraphPath path) {
         return new RetrievedChunk(chunk.documentId(), chunk.filename(), chunk.id(), chunk.text(), score,
-                keywordRank, denseRank, chunk.headingPath(), chunk.metadata());
+                keywordRank, denseRank, graphRank, path, chunk.headingPath(), chunk.metadata());
     }
 
     private static String requireQuery(String query) {

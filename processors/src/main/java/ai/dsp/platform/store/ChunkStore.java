@@ -1,5 +1,6 @@
 package ai.dsp.platform.store;
 
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -27,6 +28,13 @@ public interface ChunkStore extends AutoCloseable {
 
     /** Approximate nearest neighbours of {@code request.vector()} (HNSW). */
     List<ScoredChunk> searchVector(SearchRequest request);
+
+    /**
+     * The chunks of {@code chunkIds} that pass {@code filters} (the caller's access list among
+     * them), in no particular order: the knowledge graph names chunks by id, the store holds
+     * their text and applies the filters as a search would.
+     */
+    List<Chunk> findChunks(String collection, Collection<String> chunkIds, List<MetadataFilter> filters);
 
     long countChunks(String collection);
 

@@ -1,5 +1,6 @@
 package ai.dsp.platform.store;
 
+import java.util.Collection;
 import java.util.List;
 
 /** A chunk store that hands every call to another one: the base of decorators, which override what they add to. */
@@ -29,6 +30,11 @@ public abstract class ForwardingChunkStore implements ChunkStore {
     @Override
     public List<ScoredChunk> searchVector(SearchRequest request) {
         return store.searchVector(request);
+    }
+
+    @Override
+    public List<Chunk> findChunks(String collection, Collection<String> chunkIds, List<MetadataFilter> filters) {
+        return store.findChunks(collection, chunkIds, filters);
     }
 
     @Override

@@ -50,7 +50,9 @@ class Neo4jGraphStoreTest {
     private static Neo4jGraphStore store(String uri, Duration retryFor) {
         Config config = Config.builder().withConnectionTimeout(2, TimeUnit.SECONDS)
                 .withMaxTransactionRetryTime(retryFor.toMillis(), TimeUnit.MILLISECONDS).build();
-        GraphProperties properties = new GraphProperties(uri, null, null, null, null, null, null, null, null, null, null);
+        GraphProperties properties = new GraphProperties(true, null, uri, null, null, null, null, null, null, null,
+                // a budget no loaded test machine runs out of: the tests are about what is reached
+                Duration.ofSeconds(30), null, null);
         return new Neo4jGraphStore(GraphDatabase.driver(uri, AuthTokens.none(), config), properties,
                 names -> model.embedAll(names.stream().map(TextSegment::from).toList()).content().stream().map(Embedding::vector).toList(),
                 model.dimension());
@@ -151,7 +153,10 @@ class Neo4jGraphStoreTest {
     @Test
     void anUnreachableNeo4jIsAnUnavailableStore() {
         int closedPort = ai.dsp.platform.testing.ChildProcess.freeLoopbackPorts(1)[0];
-        assertThatThrownBy(() -> store("bolt://127.0.0.1:" + closedPort, Duration.ZERO))
-                .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("Neo4j is unavailable");
+        try (Neo4jGraphStore away = store("bolt://127.0.0.1:" + closedPort, Duration.ZERO)) {
+            assertThat(away.healthy()).isFalse();
+            assertThatThrownBy(() -> away.deleteDocument("graph-test", "any"))
+                    .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("Neo4j is unavailable");
+        }
     }
 }

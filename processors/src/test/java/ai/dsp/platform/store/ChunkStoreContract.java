@@ -402,6 +402,28 @@ public abstract class ChunkStoreContract {
         }
     }
 
+    @Nested
+    class FindingChunksById {
+
+        @Test
+        void returnsTheNamedChunksThatPassTheFiltersAndNothingForUnknownIds() {
+            store.replaceDocument(COLLECTION, "open", List.of(chunk("open", 0, "Open chunk zero"), chunk("open", 1, "Open chunk one")));
+            store.replaceDocument(COLLECTION, "closed", List.of(new Chunk("closed", 0, "Closed chunk", null, 0, 12, List.of(), "closed.txt",
+                    Map.of(MetadataFilter.Access.ALLOWED_USERS, List.of("alice")))));
+            store.replaceDocument("other", "open", List.of(chunk("open", 0, "Another collection's chunk")));
+
+            List<Chunk> forBob = store.findChunks(COLLECTION, List.of("open:1", "closed:0", "missing:0"),
+                    List.of(new MetadataFilter.Access("bob", List.of(), true)));
+            assertThat(forBob).extracting(Chunk::id).containsExactly("open:1");
+            assertThat(forBob.get(0).text()).isEqualTo("Open chunk one");
+            assertThat(store.findChunks(COLLECTION, List.of("open:0", "closed:0"), List.of()))
+                    .extracting(Chunk::id).containsExactlyInAnyOrder("open:0", "closed:0");
+            assertThat(store.findChunks(COLLECTION, List.of("open:0"), List.of())).extracting(Chunk::text).containsExactly("Open chunk zero");
+            assertThat(store.findChunks(COLLECTION, List.of(), List.of())).isEmpty();
+            assertThat(store.findChunks("nowhere", List.of("open:0"), List.of())).isEmpty();
+        }
+    }
+
     public static Chunk chunk(String documentId, int ordinal, String text) {
         return new Chunk(documentId, ordinal, text, null, 0, text.length(), List.of(), documentId + ".txt", Map.of());
     }

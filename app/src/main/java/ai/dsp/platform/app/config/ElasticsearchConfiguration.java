@@ -3,6 +3,8 @@ package ai.dsp.platform.app.config;
 import ai.dsp.platform.document.DocumentRegistry;
 import ai.dsp.platform.document.elasticsearch.ElasticsearchDocumentRegistry;
 import ai.dsp.platform.embed.Embedder;
+import ai.dsp.platform.graph.GraphFollowingChunkStore;
+import ai.dsp.platform.graph.KnowledgeGraph;
 import ai.dsp.platform.embed.MiniLmEmbeddingModel;
 import ai.dsp.platform.metrics.MeteredChunkStore;
 import ai.dsp.platform.metrics.PlatformMetrics;
@@ -67,10 +69,10 @@ public class ElasticsearchConfiguration {
 
     @Bean(destroyMethod = "close")
     ChunkStore chunkStore(ElasticsearchClient client, ProducerTemplate camel, ElasticsearchProperties properties,
-                          Embedder embedder, QueryCache cache, PlatformMetrics metrics) {
-        return new MeteredChunkStore(new InvalidatingChunkStore(new ElasticsearchChunkStore(client, camel, COMPONENT, properties,
-                new EmbeddingSpace(MiniLmEmbeddingModel.NAME, embedder.dimensions()), embedder::embedAll), cache),
-                metrics, "elasticsearch");
+                          Embedder embedder, QueryCache cache, PlatformMetrics metrics, KnowledgeGraph graph) {
+        return new GraphFollowingChunkStore(new MeteredChunkStore(new InvalidatingChunkStore(new ElasticsearchChunkStore(client, camel,
+                COMPONENT, properties, new EmbeddingSpace(MiniLmEmbeddingModel.NAME, embedder.dimensions()), embedder::embedAll), cache),
+                metrics, "elasticsearch"), graph);
     }
 
     @Bean(destroyMethod = "close")

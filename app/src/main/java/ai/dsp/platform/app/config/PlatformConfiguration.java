@@ -8,6 +8,8 @@ import ai.dsp.platform.document.CollectionCatalog;
 import ai.dsp.platform.document.DocumentRegistry;
 import ai.dsp.platform.document.lucene.LuceneDocumentRegistry;
 import ai.dsp.platform.embed.Embedder;
+import ai.dsp.platform.graph.GraphFollowingChunkStore;
+import ai.dsp.platform.graph.KnowledgeGraph;
 import ai.dsp.platform.embed.EmbeddingProperties;
 import ai.dsp.platform.embed.MiniLmEmbeddingModel;
 import ai.dsp.platform.ingest.ChunkingProperties;
@@ -90,10 +92,10 @@ public class PlatformConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(name = "dsp.store.type", havingValue = "lucene", matchIfMissing = true)
     ChunkStore chunkStore(PlatformProperties properties, LuceneProperties lucene, Embedder embedder, QueryCache cache,
-                          PlatformMetrics metrics) {
-        return new MeteredChunkStore(new InvalidatingChunkStore(
+                          PlatformMetrics metrics, KnowledgeGraph graph) {
+        return new GraphFollowingChunkStore(new MeteredChunkStore(new InvalidatingChunkStore(
                 new LuceneChunkStore(properties.dataDir().resolve("index"), embedder.dimensions(), lucene.commitInterval()), cache),
-                metrics, "lucene");
+                metrics, "lucene"), graph);
     }
 
     @Bean(destroyMethod = "close")
@@ -148,8 +150,8 @@ public class PlatformConfiguration {
 
     @Bean
     Retriever retriever(ChunkStore store, Embedder embedder, CollectionCatalog catalog, RetrievalProperties properties,
-                        QueryCache cache, PlatformMetrics metrics) {
-        return new Retriever(store, embedder, catalog, properties, cache, metrics);
+                        QueryCache cache, PlatformMetrics metrics, KnowledgeGraph graph) {
+        return new Retriever(store, embedder, catalog, properties, cache, metrics, graph);
     }
 
     /** An OpenAI-compatible endpoint when one is configured, else extractive answers that need no LLM. */

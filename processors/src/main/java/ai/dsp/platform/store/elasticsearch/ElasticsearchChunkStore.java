@@ -2,6 +2,7 @@ package ai.dsp.platform.store.elasticsearch;
 
 import ai.dsp.platform.store.Chunk;
 import ai.dsp.platform.store.ChunkStore;
+import ai.dsp.platform.store.MetadataFilter;
 import ai.dsp.platform.store.ChunksRejectedException;
 import ai.dsp.platform.store.ScoredChunk;
 import ai.dsp.platform.store.SearchRequest;
@@ -22,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -161,6 +163,21 @@ public final class ElasticsearchChunkStore implements ChunkStore {
         return search(index, request.k(), s -> s.knn(knn -> knn
                 .field(ChunkSources.VECTOR).queryVector(queryVector).k(request.k()).numCandidates(candidates)
                 .filter(filters)));
+    }
+
+    @Override
+    public List<Chunk> findChunks(String collection, Collection<String> chunkIds, List<MetadataFilter> filters) {
+        StoreArguments.requireValidCollection(collection);
+        ensureOpen();
+        if (chunkIds.isEmpty()) {
+            return List.of();
+        }
+        List<FieldValue> ids = chunkIds.stream().map(FieldValue::of).toList();
+        Query byId = Query.of(q -> q.terms(t -> t.field(ChunkSources.ID).terms(v -> v.value(ids))));
+        List<Query> clauses = new ArrayList<>(FilterClauses.allOf(filters));
+        clauses.add(byId);
+        return search(indexes.alias(collection), chunkIds.size(), s -> s.query(q -> q.bool(b -> b.filter(clauses))))
+                .stream().map(ScoredChunk::chunk).toList();
     }
 
     @Override

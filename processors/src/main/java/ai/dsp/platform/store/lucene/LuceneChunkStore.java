@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -31,6 +32,8 @@ import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.search.TermInSetQuery;
+import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.util.QueryBuilder;
 
@@ -112,6 +115,15 @@ public final class LuceneChunkStore implements ChunkStore {
         Query filter = FilterQueries.allOf(request.filters()).orElse(null);
         Query knn = new KnnFloatVectorQuery(ChunkDocuments.VECTOR, request.vector(), request.k(), filter);
         return search(request.collection(), knn, request.k());
+    }
+
+    @Override
+    public List<Chunk> findChunks(String collection, Collection<String> chunkIds, List<MetadataFilter> filters) {
+        if (chunkIds.isEmpty()) {
+            return List.of();
+        }
+        Query ids = new TermInSetQuery(ChunkDocuments.ID, chunkIds.stream().map(BytesRef::new).toList());
+        return search(collection, filtered(ids, filters), chunkIds.size()).stream().map(ScoredChunk::chunk).toList();
     }
 
     @Override

@@ -1,0 +1,54 @@
+package ai.dsp.platform.app.graph;
+
+import ai.dsp.platform.embed.Embedder;
+import ai.dsp.platform.graph.GraphCollections;
+import ai.dsp.platform.graph.GraphProperties;
+import ai.dsp.platform.graph.KnowledgeGraph;
+import ai.dsp.platform.graph.Neo4jGraphStore;
+import ai.dsp.platform.graph.NounPhraseExtractor;
+import ai.dsp.platform.metrics.PlatformMetrics;
+import org.neo4j.driver.AuthToken;
+import org.neo4j.driver.AuthTokens;
+import org.neo4j.driver.Config;
+import org.neo4j.driver.GraphDatabase;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The knowledge graph: off unless {@code dsp.graph.enabled}; then Neo4j through the Java driver
+ * and the no-LLM extractor, for the collections {@code dsp.graph.collections} names.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(GraphProperties.class)
+public class GraphConfiguration {
+
+    /** Checked at start: a max_hops out of range fails the start, not a query. */
+    @Bean
+    GraphCollections graphCollections(GraphProperties properties) {
+        Map<String, GraphCollections.Settings> settings = new HashMap<>();
+        properties.collections().forEach((collection, maxHops) -> settings.put(collection, new GraphCollections.Settings(maxHops)));
+        return collection -> Optional.ofNullable(settings.get(collection));
+    }
+
+    @Bean(destroyMethod = "close")
+    KnowledgeGraph knowledgeGraph(GraphProperties properties, GraphCollections collections, Embedder embedder, PlatformMetrics metrics) {
+        if (!properties.enabled()) {
+            return KnowledgeGraph.OFF;
+        }
+        AuthToken auth = properties.hasCredentials() ? AuthTokens.basic(properties.username(), properties.password()) : AuthTokens.none();
+        // a short retry window: the error policy's backoff, not the driver, waits out a long outage
+        Config config = Config.builder()
+                .withConnectionTimeout(5, TimeUnit.SECONDS)
+                .withMaxTransactionRetryTime(5, TimeUnit.SECONDS)
+                .build();
+        Neo4jGraphStore store = new Neo4jGraphStore(GraphDatabase.driver(properties.uri(), auth, config), properties,
+                embedder::embedAll, embedder.dimensions());
+        return new KnowledgeGraph(store, new NounPhraseExtractor(), collections, metrics);
+    }
+}
