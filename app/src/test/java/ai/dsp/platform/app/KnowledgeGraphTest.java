@@ -142,4 +142,43 @@ class KnowledgeGraphTest {
         assertThat(documentIds(app.postJson("/api/v1/retrieve", Map.of("query", "Where is Project Kite run from?", "collection", COLLECTION,
                 "mode", "graph")).body().path("results"))).isEmpty();
     }
+
+    @Test
+    void aManifestInTheSeedsKnowledgeGraphFormatTurnsTheGraphOnForItsModuleThroughTheFrontDoor() {
+        String manifest = """
+                {"manifest": {"project_id": "kgdemo", "project_name": "Knowledge graph demo", "environment": "development",
+                  "environments": {"development": {"secrets": {}}},
+                  "modules": [
+                    {"module_type": "rag_config", "name": "research", "version": "1",
+                     "config": {"vector_store_type": "neo4j_knowledge_graph", "embedding_model": "all-MiniLM-L6-v2",
+                                "vector_store": {"type": "neo4j_knowledge_graph", "neo4j_uri": "%s", "neo4j_user": "neo4j",
+                                                 "neo4j_password": "${NEO4J_PASSWORD}", "neo4j_database": "neo4j"},
+                                "extraction_prompt": "Extract the people, projects and offices and how they are related.",
+                                "retrieval_strategy": "graph_traversal", "max_hops": 1}}
+                  ]}}""".formatted(Neo4jServer.shared().boltUri());
+        AppHarness.Reply created = app.send("POST", "/manifests", manifest, Map.of());
+        assertThat(created.status()).as(String.valueOf(created.body())).isEqualTo(201);
+        for (String[] file : new String[][] {{"lead.txt", "Sara Lind leads Project Gannet."}, {"desk.txt", "Sara Lind manages the Porto office."}}) {
+            AppHarness.Reply uploaded = app.postMultipart("/kgdemo/research/documents", new Multipart()
+                    .file("file", file[0], "text/plain", file[1].getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            assertThat(uploaded.status()).as(String.valueOf(uploaded.body())).isEqualTo(202);
+            IndexedDocuments.awaitFileIndexed(app, "kgdemo.research", file[0]);
+        }
+
+        // the module's retrieval_strategy makes hybrid+graph its mode
+        AppHarness.Reply retrieved = app.postJson("/kgdemo/research/retrieve", Map.of("query", "Where is Project Gannet run from?"));
+        assertThat(retrieved.status()).as(String.valueOf(retrieved.body())).isEqualTo(200);
+        assertThat(retrieved.body().path("mode").asText()).isEqualTo("hybrid+graph");
+        List<String> files = new ArrayList<>();
+        retrieved.body().path("results").forEach(r -> files.add(r.path("filename").asText()));
+        assertThat(files).contains("lead.txt", "desk.txt");
+        JsonNode desk = null;
+        for (JsonNode result : retrieved.body().path("results")) {
+            if (result.path("filename").asText().equals("desk.txt")) {
+                desk = result;
+            }
+        }
+        assertThat(desk.at("/graph_path/entry").asText()).as(retrieved.body().toString()).isEqualTo("Project Gannet");
+        assertThat(desk.at("/graph_path/steps/0/relation").asText()).isEqualTo("lead");
+    }
 }

@@ -91,20 +91,25 @@ public final class NounPhraseExtractor implements EntityExtractor {
     }
 
     /**
-     * The small UD model often takes a present-tense verb between two names for a plural noun
-     * ("Maria Keller leads Project Falcon"), which would make one phrase of the whole sentence: a
-     * lower-case noun in -s between two capitalised nominal words is taken as the verb it is.
+     * The small UD model often takes a present-tense verb after a name for a plural noun ("Maria
+     * Keller leads Project Falcon", "Sara Lind manages the office"), which would make one phrase
+     * of the name and the verb: a lower-case noun in -s after a capitalised name and before
+     * another capitalised word, a determiner, a preposition or a pronoun is taken as the verb it is.
      */
     static String[] verbsBetweenNames(String[] tokens, String[] tags) {
         String[] fixed = tags.clone();
         for (int i = 1; i + 1 < tokens.length; i++) {
             if ("NOUN".equals(tags[i]) && tokens[i].endsWith("s") && Character.isLowerCase(tokens[i].charAt(0))
-                    && capitalisedNominal(tokens[i - 1], tags[i - 1]) && capitalisedNominal(tokens[i + 1], tags[i + 1])) {
+                    && "PROPN".equals(tags[i - 1]) && Character.isUpperCase(tokens[i - 1].charAt(0))
+                    && (capitalisedNominal(tokens[i + 1], tags[i + 1]) || VERB_FOLLOWERS.contains(tags[i + 1]))) {
                 fixed[i] = "VERB";
             }
         }
         return fixed;
     }
+
+    /** What follows a verb but never continues a noun phrase. */
+    private static final Set<String> VERB_FOLLOWERS = Set.of("DET", "ADP", "PRON");
 
     private static boolean capitalisedNominal(String token, String tag) {
         return ("PROPN".equals(tag) || "NOUN".equals(tag)) && Character.isUpperCase(token.charAt(0));

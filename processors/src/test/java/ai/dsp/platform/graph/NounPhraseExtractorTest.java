@@ -30,6 +30,16 @@ class NounPhraseExtractorTest {
     }
 
     @Test
+    void aPresentTenseVerbAfterANameIsNotTakenForPartOfIt() {
+        ExtractedGraph graph = EXTRACTOR.extract("Sara Lind manages the Porto office.");
+
+        assertThat(graph.entities()).extracting(ExtractedGraph.Entity::key).containsExactly("sara lind", "porto office");
+        assertThat(graph.relations()).extracting(ExtractedGraph.Relation::type).containsExactly("manage");
+        assertThat(EXTRACTOR.extract("The harbor ferries leave at dawn.").entities()).extracting(ExtractedGraph.Entity::key)
+                .as("a plural after a common noun stays a noun").contains("harbor ferry");
+    }
+
+    @Test
     void entitiesWithoutAVerbBetweenThemCoOccurAndSentencesDoNotJoin() {
         ExtractedGraph graph = EXTRACTOR.extract("Tide tables, harbor charts and pilot boats. The lighthouse stands alone.");
 

@@ -134,6 +134,9 @@ public final class KafkaBroker implements AutoCloseable {
         properties.put("transaction.state.log.min.isr", "1");
         properties.put("transaction.state.log.num.partitions", "1");
         properties.put("group.initial.rebalance.delay.ms", "0");
+        // the log cleaner allocates its dedupe buffer on the heap (128 MB by default), which in a
+        // 256 MB heap leaves too little once a larger test classpath (app's, with Neo4j's jars) is loaded
+        properties.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 * 1024 * 1024));
         return properties;
     }
 

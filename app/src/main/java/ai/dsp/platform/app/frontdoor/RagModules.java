@@ -9,8 +9,10 @@ import ai.dsp.platform.document.DocumentRegistry;
 import ai.dsp.platform.ingest.DocumentService;
 import ai.dsp.platform.ingest.IngestJob;
 import ai.dsp.platform.notify.DocumentEvent;
+import ai.dsp.platform.retrieve.RetrievalMode;
 import ai.dsp.platform.retrieve.RetrieveRequest;
 import ai.dsp.platform.store.MetadataFilter;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
@@ -20,11 +22,14 @@ import java.util.Locale;
 /**
  * A {@code rag_config} module is a collection: {@code config.collection}, else
  * {@code {project}.{module}} in lower case, with the module's {@code retrieval_k} as the default
- * {@code k}. Every call through the module is held to its collection; a document of another
+ * {@code k}, and {@code retrieval_strategy: graph_traversal} making {@code hybrid+graph} its
+ * default mode. Every call through the module is held to its collection; a document of another
  * collection is not found through it.
  */
 @Component("ragModules")
 public class RagModules {
+
+    private static final String GRAPH_TRAVERSAL = "graph_traversal";
 
     private final CollectionCatalog collections;
     private final DocumentService documents;
@@ -59,14 +64,19 @@ public class RagModules {
 
     /** The module's collection, which exists from the first call on (an empty module answers nothing, not 404). */
     public String collection(ProjectModule module) {
-        String configured = module.config().path("collection").asText("");
-        String name = configured.isBlank() ? (module.project() + "." + module.name()).toLowerCase(Locale.ROOT) : configured;
+        String name = collectionName(module.project(), module.name(), module.config());
         try {
             collections.declare(name);
         } catch (BadRequestException e) {
             throw new BadRequestException("module " + module.name() + " cannot be a collection named '" + name + "': set config.collection");
         }
         return name;
+    }
+
+    /** A rag_config module's collection: its {@code config.collection}, else {@code {project}.{module}} in lower case. */
+    public static String collectionName(String project, String module, JsonNode config) {
+        String configured = config.path("collection").asText("");
+        return configured.isBlank() ? (project + "." + module).toLowerCase(Locale.ROOT) : configured;
     }
 
     /** The request held to the module's collection, with its {@code retrieval_k} when the request names no {@code k}. */
@@ -79,7 +89,13 @@ public class RagModules {
             throw new BadRequestException("module " + module.name() + " serves the collection " + collection + ", not " + request.collection());
         }
         Integer k = request.k() != null ? request.k() : module.config().hasNonNull("retrieval_k") ? module.config().get("retrieval_k").asInt() : null;
-        return new RetrieveRequest(request.query(), collection, k, request.mode(), request.filter(), request.minScore(), request.stream());
+        RetrievalMode mode = request.mode() != null ? request.mode() : graphTraversal(module.config()) ? RetrievalMode.HYBRID_GRAPH : null;
+        return new RetrieveRequest(request.query(), collection, k, mode, request.filter(), request.minScore(), request.stream());
+    }
+
+    /** {@code retrieval_strategy: graph_traversal}, beside the vector store type or in the seed's {@code vector_store} section. */
+    private static boolean graphTraversal(JsonNode config) {
+        return GRAPH_TRAVERSAL.equals(config.path("retrieval_strategy").asText(config.path("vector_store").path("retrieval_strategy").asText()));
     }
 
     /** A document found through the module: 404 when it belongs to another collection. */

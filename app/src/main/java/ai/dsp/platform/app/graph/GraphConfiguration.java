@@ -1,5 +1,7 @@
 package ai.dsp.platform.app.graph;
 
+import ai.dsp.platform.controltower.manifest.ManifestService;
+import ai.dsp.platform.controltower.store.ManifestStore;
 import ai.dsp.platform.embed.Embedder;
 import ai.dsp.platform.graph.GraphCollections;
 import ai.dsp.platform.graph.GraphProperties;
@@ -15,25 +17,20 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The knowledge graph: off unless {@code dsp.graph.enabled}; then Neo4j through the Java driver
- * and the no-LLM extractor, for the collections {@code dsp.graph.collections} names.
+ * and the no-LLM extractor, for the collections {@code dsp.graph.collections} names and those of
+ * the manifests' knowledge-graph modules ({@link ManifestGraphCollections}).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(GraphProperties.class)
 public class GraphConfiguration {
 
-    /** Checked at start: a max_hops out of range fails the start, not a query. */
     @Bean
-    GraphCollections graphCollections(GraphProperties properties) {
-        Map<String, GraphCollections.Settings> settings = new HashMap<>();
-        properties.collections().forEach((collection, maxHops) -> settings.put(collection, new GraphCollections.Settings(maxHops)));
-        return collection -> Optional.ofNullable(settings.get(collection));
+    GraphCollections graphCollections(GraphProperties properties, ManifestService manifests, ManifestStore store) {
+        return new ManifestGraphCollections(properties, manifests, store);
     }
 
     @Bean(destroyMethod = "close")
