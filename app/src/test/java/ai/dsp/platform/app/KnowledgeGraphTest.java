@@ -1,6 +1,7 @@
 package ai.dsp.platform.app;
 
 import ai.dsp.platform.testing.Neo4jServer;
+import ai.dsp.platform.testing.OpenAiUpstream;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -101,6 +102,11 @@ class KnowledgeGraphTest {
     }
 
     @Test
+    void healthReportsTheGraph() {
+        assertThat(app.get("/health").body().at("/graph/status").asText()).isEqualTo("UP");
+    }
+
+    @Test
     void aDocumentIsReachedThroughTheGraphOnlyByCallersItsAccessListNames() {
         assertThat(documentIds(retrieve("graph", 10))).contains("falcon", "oslo").doesNotContain("secret");
         JsonNode forReader = reader.postJson("/api/v1/retrieve", Map.of("query", QUESTION, "collection", COLLECTION, "k", 10, "mode", "graph"))
@@ -180,5 +186,55 @@ class KnowledgeGraphTest {
         }
         assertThat(desk.at("/graph_path/entry").asText()).as(retrieved.body().toString()).isEqualTo("Project Gannet");
         assertThat(desk.at("/graph_path/steps/0/relation").asText()).isEqualTo("lead");
+    }
+
+    @Test
+    void aModuleNamingAnExtractionModelHasItsChunksAndQuestionsReadByThatModelWithItsPrompt() {
+        Map<String, String> graphs = Map.of(
+                "The Juniper plan belongs to Tomas Ek.", """
+                        {"entities": [{"name": "Juniper plan", "type": "project"}, {"name": "Tomas Ek", "type": "person"}],
+                         "relations": [{"source": "Tomas Ek", "target": "Juniper plan", "type": "OWNER OF"}]}""",
+                "Tomas Ek sits in Gdansk.", """
+                        {"entities": [{"name": "Tomas Ek", "type": "person"}, {"name": "Gdansk", "type": "place"}],
+                         "relations": [{"source": "Tomas Ek", "target": "Gdansk", "type": "sits in"}]}""",
+                "Where is the Juniper plan run from?", """
+                        {"entities": [{"name": "Juniper plan", "type": "project"}], "relations": []}""");
+        try (OpenAiUpstream llm = new OpenAiUpstream()) {
+            llm.otherwise((exchange, request, upstream) -> {
+                JsonNode messages = request.body().path("messages");
+                String text = messages.get(messages.size() - 1).path("content").asText();
+                OpenAiUpstream.completion(graphs.getOrDefault(text, "{\"entities\": [], \"relations\": []}")).answer(exchange, request, upstream);
+            });
+            String manifest = """
+                    {"manifest": {"project_id": "kgllm", "project_name": "Graph by an LLM", "environment": "development",
+                      "environments": {"development": {"urls": {"llm": "%s"}, "secrets": {}}},
+                      "modules": [
+                        {"module_type": "inference_endpoint", "name": "extractor", "version": "1",
+                         "config": {"endpoint_url": "${environments.${environment}.urls.llm}", "model_name": "graph-model", "max_retries": 0}},
+                        {"module_type": "rag_config", "name": "notes", "version": "1", "dependencies": ["extractor"],
+                         "config": {"vector_store_type": "neo4j_knowledge_graph", "embedding_model": "all-MiniLM-L6-v2",
+                                    "kg_llm_config_name": "extractor", "extraction_prompt": "Find the people, plans and places.", "max_hops": 1}}
+                      ]}}""".formatted(llm.baseUrl());
+            AppHarness.Reply created = app.send("POST", "/manifests", manifest, Map.of());
+            assertThat(created.status()).as(String.valueOf(created.body())).isEqualTo(201);
+            for (String[] file : new String[][] {{"plan.txt", "The Juniper plan belongs to Tomas Ek."}, {"seat.txt", "Tomas Ek sits in Gdansk."}}) {
+                assertThat(app.postMultipart("/kgllm/notes/documents", new Multipart()
+                        .file("file", file[0], "text/plain", file[1].getBytes(java.nio.charset.StandardCharsets.UTF_8))).status()).isEqualTo(202);
+                IndexedDocuments.awaitFileIndexed(app, "kgllm.notes", file[0]);
+            }
+
+            JsonNode results = app.postJson("/kgllm/notes/retrieve", Map.of("query", "Where is the Juniper plan run from?", "mode", "graph"))
+                    .body().path("results");
+            List<String> files = new ArrayList<>();
+            results.forEach(r -> files.add(r.path("filename").asText()));
+            assertThat(files).as(results.toString()).containsExactly("plan.txt", "seat.txt");
+            assertThat(results.get(1).at("/graph_path/steps/0/relation").asText()).isEqualTo("owner_of");
+            assertThat(llm.requests()).hasSize(3).allSatisfy(request -> {
+                assertThat(request.body().at("/response_format/type").asText()).isEqualTo("json_schema");
+                assertThat(request.body().at("/response_format/json_schema/strict").asBoolean()).isTrue();
+                assertThat(request.body().at("/messages/0/content").asText()).startsWith("Find the people, plans and places.");
+                assertThat(request.body().path("model").asText()).isEqualTo("graph-model");
+            });
+        }
     }
 }

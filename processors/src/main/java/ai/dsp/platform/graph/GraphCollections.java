@@ -6,9 +6,10 @@ import java.util.Optional;
 public interface GraphCollections {
 
     /**
-     * @param maxHops relations a traversal follows at most from the question's entities (the module's {@code max_hops})
+     * @param maxHops   relations a traversal follows at most from the question's entities (the module's {@code max_hops})
+     * @param extractor what reads the collection's chunks and questions; null: the platform's no-LLM extractor
      */
-    record Settings(int maxHops) {
+    record Settings(int maxHops, EntityExtractor extractor) {
 
         public static final int MAX_HOPS_LIMIT = 3;
 
@@ -16,6 +17,10 @@ public interface GraphCollections {
             if (maxHops < 1 || maxHops > MAX_HOPS_LIMIT) {
                 throw new IllegalArgumentException("max_hops must be between 1 and " + MAX_HOPS_LIMIT + ", was " + maxHops);
             }
+        }
+
+        public Settings(int maxHops) {
+            this(maxHops, null);
         }
     }
 

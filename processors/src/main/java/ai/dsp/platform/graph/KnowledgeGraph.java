@@ -40,8 +40,9 @@ public final class KnowledgeGraph implements AutoCloseable {
             return job;
         }
         long started = System.nanoTime();
+        EntityExtractor reader = extractorOf(job.collection());
         List<GraphChunk> chunks = job.chunks().stream()
-                .map(chunk -> new GraphChunk(chunk.id(), chunk.ordinal(), extractor.extract(chunk.text())))
+                .map(chunk -> new GraphChunk(chunk.id(), chunk.ordinal(), reader.extract(chunk.text())))
                 .toList();
         store.replaceDocument(job.collection(), job.id(), chunks,
                 MetadataFilter.Access.values(job.metadata().get(MetadataFilter.Access.ALLOWED_USERS)),
@@ -62,7 +63,13 @@ public final class KnowledgeGraph implements AutoCloseable {
         GraphCollections.Settings settings = (store == null ? Optional.<GraphCollections.Settings>empty() : collections.of(collection))
                 .orElseThrow(() -> new BadRequestException("collection " + collection + " has no knowledge graph: the graph modes"
                         + " need a rag_config module whose vector_store.type is neo4j_knowledge_graph (or dsp.graph.collections)"));
-        return store.traverse(collection, extractor.extract(question).entities(), settings.maxHops(), limit, access);
+        EntityExtractor reader = settings.extractor() != null ? settings.extractor() : extractor;
+        return store.traverse(collection, reader.extract(question).entities(), settings.maxHops(), limit, access);
+    }
+
+    /** The collection's own extractor (an LLM a module names), else the platform's. */
+    private EntityExtractor extractorOf(String collection) {
+        return collections.of(collection).map(GraphCollections.Settings::extractor).orElse(extractor);
     }
 
     /** For health reports: true when there is no graph to be down. */

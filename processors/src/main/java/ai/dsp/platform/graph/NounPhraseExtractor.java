@@ -115,6 +115,25 @@ public final class NounPhraseExtractor implements EntityExtractor {
         return ("PROPN".equals(tag) || "NOUN".equals(tag)) && Character.isUpperCase(token.charAt(0));
     }
 
+    /**
+     * The key a name has in the graph, as this extractor would key the phrase: what an LLM names
+     * "Harbor Ferries" meets the phrase "the harbor ferry" of another chunk.
+     */
+    public String key(String name) {
+        String[] tokens = tokenizer.tokenize(name == null ? "" : name.strip());
+        if (tokens.length == 0) {
+            return "";
+        }
+        String[] tags = tagger.tag(tokens);
+        String[] lemmas = lemmatizer.lemmatize(tokens, tags);
+        List<String> parts = new ArrayList<>();
+        for (int t = 0; t < tokens.length; t++) {
+            boolean noun = "NOUN".equals(tags[t]) && lemmas[t] != null && !lemmas[t].isBlank() && !"O".equals(lemmas[t]);
+            parts.add((noun ? lemmas[t] : tokens[t]).toLowerCase(Locale.ROOT));
+        }
+        return String.join(" ", parts).replaceAll("[^\\p{L}\\p{N} '\\-]", "").replaceAll(" +", " ").strip();
+    }
+
     /** A noun phrase at tokens [start, end). */
     private record Phrase(int start, int end, String key, String name, String type) {
     }

@@ -1,5 +1,6 @@
 package ai.dsp.platform.app.graph;
 
+import ai.dsp.platform.app.frontdoor.inference.InferenceClient;
 import ai.dsp.platform.controltower.manifest.ManifestService;
 import ai.dsp.platform.controltower.store.ManifestStore;
 import ai.dsp.platform.embed.Embedder;
@@ -9,6 +10,7 @@ import ai.dsp.platform.graph.KnowledgeGraph;
 import ai.dsp.platform.graph.Neo4jGraphStore;
 import ai.dsp.platform.graph.NounPhraseExtractor;
 import ai.dsp.platform.metrics.PlatformMetrics;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.neo4j.driver.AuthToken;
 import org.neo4j.driver.AuthTokens;
 import org.neo4j.driver.Config;
@@ -28,13 +30,21 @@ import java.util.concurrent.TimeUnit;
 @EnableConfigurationProperties(GraphProperties.class)
 public class GraphConfiguration {
 
+    /** Its models load once (a few MB); thread-safe. */
     @Bean
-    GraphCollections graphCollections(GraphProperties properties, ManifestService manifests, ManifestStore store) {
-        return new ManifestGraphCollections(properties, manifests, store);
+    NounPhraseExtractor nounPhraseExtractor() {
+        return new NounPhraseExtractor();
+    }
+
+    @Bean
+    GraphCollections graphCollections(GraphProperties properties, ManifestService manifests, ManifestStore store, InferenceClient inference,
+                                      NounPhraseExtractor keys, ObjectMapper json) {
+        return new ManifestGraphCollections(properties, manifests, store, inference, keys, json);
     }
 
     @Bean(destroyMethod = "close")
-    KnowledgeGraph knowledgeGraph(GraphProperties properties, GraphCollections collections, Embedder embedder, PlatformMetrics metrics) {
+    KnowledgeGraph knowledgeGraph(GraphProperties properties, GraphCollections collections, NounPhraseExtractor extractor, Embedder embedder,
+                                  PlatformMetrics metrics) {
         if (!properties.enabled()) {
             return KnowledgeGraph.OFF;
         }
@@ -46,6 +56,6 @@ public class GraphConfiguration {
                 .build();
         Neo4jGraphStore store = new Neo4jGraphStore(GraphDatabase.driver(properties.uri(), auth, config), properties,
                 embedder::embedAll, embedder.dimensions());
-        return new KnowledgeGraph(store, new NounPhraseExtractor(), collections, metrics);
+        return new KnowledgeGraph(store, extractor, collections, metrics);
     }
 }

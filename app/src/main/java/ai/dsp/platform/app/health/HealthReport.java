@@ -5,6 +5,7 @@ import ai.dsp.platform.app.security.Caller;
 import ai.dsp.platform.controltower.store.FileManifestStore;
 import ai.dsp.platform.controltower.store.ManifestStore;
 import ai.dsp.platform.document.CollectionCatalog;
+import ai.dsp.platform.graph.KnowledgeGraph;
 import ai.dsp.platform.store.ChunkStore;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.CamelContext;
@@ -29,15 +30,17 @@ public class HealthReport {
     private final CamelContext camel;
     private final ManifestStore manifests;
     private final RouteFiles routeFiles;
+    private final KnowledgeGraph graph;
     private final ObjectMapper json;
 
     public HealthReport(ChunkStore store, CollectionCatalog collections, CamelContext camel, ManifestStore manifests, RouteFiles routeFiles,
-                        ObjectMapper json) {
+                        KnowledgeGraph graph, ObjectMapper json) {
         this.store = store;
         this.collections = collections;
         this.camel = camel;
         this.manifests = manifests;
         this.routeFiles = routeFiles;
+        this.graph = graph;
         this.json = json;
     }
 
@@ -67,6 +70,8 @@ public class HealthReport {
         Map<String, String> refused = new LinkedHashMap<>();
         routeFiles.refusals().forEach((file, refusal) -> refused.put(file, refusal.report().summary()));
         body.put("routes", Map.of("status", refused.isEmpty() ? "UP" : "DEGRADED", "refused", refused));
+        // Neo4j away pauses the graph collections' ingestion, not the platform: reported, not DOWN
+        body.put("graph", Map.of("status", graph == KnowledgeGraph.OFF ? "OFF" : graph.healthy() ? "UP" : "DEGRADED"));
         return json.writeValueAsString(body);
     }
 }
