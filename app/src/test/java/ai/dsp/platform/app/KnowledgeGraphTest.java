@@ -99,6 +99,12 @@ class KnowledgeGraphTest {
 
         List<String> fused = documentIds(retrieve("hybrid+graph", 4));
         assertThat(fused).contains("falcon", "oslo");
+
+        // an answer's sources carry the path that reached them
+        JsonNode answer = app.postJson("/api/v1/query", Map.of("query", QUESTION, "collection", COLLECTION, "k", 4, "mode", "graph")).body();
+        JsonNode sources = answer.path("sources");
+        assertThat(sources.findValuesAsText("document_id")).containsExactly("falcon", "oslo");
+        assertThat(sources.get(1).at("/graph_path/steps/0/to").asText()).isEqualTo("Project Falcon");
     }
 
     @Test

@@ -50,7 +50,7 @@ public final class QueryService {
         Answer answer = answerer.answer(retrieved.query(), sources);
         long answeredAt = System.nanoTime();
         metrics.query(Endpoint.QUERY, retrieved.mode(), answeredAt - started, retrieved.results().size());
-        return new QueryResponse(answer.text(), answer.citations(), answer.generator(), wire(sources),
+        return new QueryResponse(answer.text(), answer.citations(), answer.generator(), wire(sources, retrieved.results()),
                 new QueryResponse.Timings(millis(started, retrievedAt), millis(retrievedAt, answeredAt), millis(started, answeredAt)));
     }
 
@@ -66,7 +66,7 @@ public final class QueryService {
         RetrieveResponse retrieved = retriever.find(request, scope);
         long retrievedAt = System.nanoTime();
         List<Source> sources = sources(retrieved.results());
-        List<QuerySource> wire = wire(sources);
+        List<QuerySource> wire = wire(sources, retrieved.results());
         events.sources(wire);
         Pieces pieces = new Pieces();
         try {
@@ -113,9 +113,13 @@ public final class QueryService {
                 .toList();
     }
 
-    private static List<QuerySource> wire(List<Source> sources) {
-        return sources.stream()
-                .map(s -> new QuerySource(s.number(), s.documentId(), s.chunkId(), s.filename(), s.text(), s.score()))
+    /** {@code results}: the retrieved chunks the sources were made from, in the same order. */
+    private static List<QuerySource> wire(List<Source> sources, List<RetrievedChunk> results) {
+        return IntStream.range(0, sources.size())
+                .mapToObj(i -> {
+                    Source s = sources.get(i);
+                    return new QuerySource(s.number(), s.documentId(), s.chunkId(), s.filename(), s.text(), s.score(), results.get(i).graphPath());
+                })
                 .toList();
     }
 
