@@ -48,9 +48,10 @@ class ShippedManifestsTest {
             Map.entry("large_model", "llama-3.3-70b-versatile"),
             Map.entry("llm_base_url", "https://api.groq.com/openai/v1"),
             Map.entry("platform_url", "https://dsp.example.com"),
-            Map.entry("dashboard_url", "https://grafana.example.com/d/dsp"));
+            Map.entry("dashboard_url", "https://grafana.example.com/d/dsp"),
+            Map.entry("neo4j_uri", "bolt://neo4j.example.com:7687"));
     /** The variables a resolved manifest reads from the process environment. */
-    static final Map<String, String> PROCESS_ENVIRONMENT = Map.of("LLM_API_KEY", "test-key");
+    static final Map<String, String> PROCESS_ENVIRONMENT = Map.of("LLM_API_KEY", "test-key", "NEO4J_PASSWORD", "test-password");
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{[A-Za-z0-9_.${}-]+}|env:[A-Za-z_][A-Za-z0-9_]*");
     private static final Set<String> SECRET_KEYS = Set.of("api_key", "secret_key", "secret", "password", "token", "client_secret",
@@ -68,8 +69,9 @@ class ShippedManifestsTest {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         List<String> names = run.outLines().stream().filter(line -> !line.startsWith(" ")).map(line -> line.split(" ")[0]).toList();
-        assertThat(names).containsExactlyInAnyOrder("rag_config", "inference_endpoint", "weighted_ensemble", "jwt_config", "monitoring");
-        assertThat(run.out()).contains("rag_config  [rag_config]", "jwt_config  [jwt_config]", "monitoring  [monitoring]",
+        assertThat(names).containsExactlyInAnyOrder("rag_config", "knowledge_graph", "inference_endpoint", "weighted_ensemble", "jwt_config",
+                "monitoring");
+        assertThat(run.out()).contains("rag_config  [rag_config]", "knowledge_graph  [rag_config]", "jwt_config  [jwt_config]", "monitoring  [monitoring]",
                 "weighted_ensemble  [inference_endpoint]", "inference_endpoint  [inference_endpoint]");
     }
 
