@@ -17,7 +17,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Neo4j going away pauses the ingestion of a graph collection as an unavailable chunk store
  * does: the document waits, nothing is failed or lost, and once Neo4j is back it is indexed and
- * in the graph. A Neo4j of this test's own, so that it may stop it.
+ * in the graph; collections without the graph go on meanwhile. A Neo4j of this test's own, so
+ * that it may stop it.
  */
 class KnowledgeGraphOutageTest {
 
@@ -50,8 +51,13 @@ class KnowledgeGraphOutageTest {
         assertThat(app.postJson("/api/v1/documents/text?collection=outage", List.of(Map.of("id", "before",
                 "content", "Ines Moreau leads Project Tern."))).status()).isEqualTo(202);
         IndexedDocuments.awaitIndexed(app, "before");
+        assertThat(app.postJson("/api/v1/documents/text?collection=default", List.of(Map.of("id", "no-graph",
+                "content", "A note in a collection without the graph."))).status()).isEqualTo(202);
+        IndexedDocuments.awaitIndexed(app, "no-graph");
 
         neo4j.stop();
+        assertThat(app.delete("/api/v1/documents/no-graph").status()).as("a collection without the graph does not wait for Neo4j")
+                .isEqualTo(200);
         assertThat(app.postJson("/api/v1/documents/text?collection=outage", List.of(Map.of("id", "during",
                 "content", "Ines Moreau manages the Lyon office."))).status()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(30)).until(() -> "DEGRADED".equals(app.get("/health").body().at("/graph/status").asText()));

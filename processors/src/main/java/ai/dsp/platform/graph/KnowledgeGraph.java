@@ -51,9 +51,13 @@ public final class KnowledgeGraph implements AutoCloseable {
         return job;
     }
 
-    /** The document's part of the graph goes with its chunks (deleted, or moved to another collection). */
+    /**
+     * The document's part of the graph goes with its chunks (deleted, or moved to another
+     * collection). Only for collections with the graph on: a delete elsewhere must not wait for
+     * Neo4j (what a collection whose graph was turned off left behind is never traversed).
+     */
     public void delete(String collection, String documentId) {
-        if (store != null) {
+        if (enabledFor(collection)) {
             store.deleteDocument(collection, documentId);
         }
     }
