@@ -1,5 +1,6 @@
 package ai.dsp.platform.app.routes;
 
+import ai.dsp.platform.app.errors.RootCause;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import jakarta.annotation.PreDestroy;
 import org.apache.camel.CamelContext;
@@ -95,7 +96,7 @@ public class RouteFiles implements CamelContextConfiguration {
         try {
             PluginHelper.getRoutesLoader(camel).loadRoutes(texts.entrySet().stream().map(e -> resource(e.getKey(), e.getValue())).toList());
         } catch (Exception e) {
-            throw new IllegalStateException("the route files in " + dir + " cannot be loaded: " + rootMessage(e), e);
+            throw new IllegalStateException("the route files in " + dir + " cannot be loaded: " + RootCause.message(e), e);
         }
         texts.forEach((file, text) -> running.put(file, new Running(text, reports.get(file))));
         LOG.info("{} route files loaded from {}", texts.size(), dir);
@@ -198,7 +199,7 @@ public class RouteFiles implements CamelContextConfiguration {
         try {
             PluginHelper.getRoutesLoader(camel).updateRoutes(resource(file, text));
         } catch (Exception e) {
-            String reason = "Camel could not start the new routes: " + rootMessage(e);
+            String reason = "Camel could not start the new routes: " + RootCause.message(e);
             restore(file, before);
             return refuse(file, text, report.with(null, reason), "could not start; the previous version runs again");
         }
@@ -250,7 +251,7 @@ public class RouteFiles implements CamelContextConfiguration {
                 PluginHelper.getRoutesLoader(camel).updateRoutes(resource(file, before.text()));
             }
         } catch (Exception e) {
-            LOG.error("route file {}: the previous routes could not be started again: {}", file.getFileName(), rootMessage(e));
+            LOG.error("route file {}: the previous routes could not be started again: {}", file.getFileName(), RootCause.message(e));
         }
     }
 
@@ -268,7 +269,7 @@ public class RouteFiles implements CamelContextConfiguration {
                 camel.removeRoute(id);
             }
         } catch (Exception e) {
-            LOG.warn("route {} could not be removed: {}", id, rootMessage(e));
+            LOG.warn("route {} could not be removed: {}", id, RootCause.message(e));
         }
     }
 
@@ -304,7 +305,7 @@ public class RouteFiles implements CamelContextConfiguration {
             }
             return report;
         } catch (Exception e) {
-            return report.with(null, "Camel cannot read it: " + rootMessage(e));
+            return report.with(null, "Camel cannot read it: " + RootCause.message(e));
         }
     }
 
@@ -411,13 +412,5 @@ public class RouteFiles implements CamelContextConfiguration {
         } catch (RuntimeException e) {
             LOG.warn("the {} event of {} could not be sent: {}", type, file.getFileName(), e.getMessage());
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage().lines().findFirst().orElse("");
     }
 }

@@ -1,5 +1,6 @@
 package ai.dsp.platform.app.messaging.mqtt;
 
+import ai.dsp.platform.app.errors.RootCause;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
@@ -106,16 +107,8 @@ public class MqttReconnects implements CamelContextConfiguration {
             reconnecting.remove(routeId);
             LOG.info("route {} reconnected to its MQTT broker", routeId);
         } catch (Exception e) {
-            LOG.warn("route {} cannot reconnect to its MQTT broker yet ({}); trying again in {}", routeId, rootMessage(e),
+            LOG.warn("route {} cannot reconnect to its MQTT broker yet ({}); trying again in {}", routeId, RootCause.message(e),
                     properties.reconnectInterval());
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 }

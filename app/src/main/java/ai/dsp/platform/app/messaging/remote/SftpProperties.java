@@ -1,5 +1,6 @@
 package ai.dsp.platform.app.messaging.remote;
 
+import ai.dsp.platform.app.messaging.PasswordSource;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -46,13 +47,10 @@ public record SftpProperties(boolean enabled, @NotBlank String host, @Min(1) @Ma
     @Override
     public String toString() {
         return "SftpProperties[enabled=" + enabled + ", host=" + host + ", port=" + port + ", username=" + username
-                + ", password=" + masked(password) + ", privateKeyFile=" + privateKeyFile
-                + ", privateKeyPassphrase=" + masked(privateKeyPassphrase) + ", directory=" + directory
+                + ", password=" + PasswordSource.masked(password) + ", privateKeyFile=" + privateKeyFile
+                + ", privateKeyPassphrase=" + PasswordSource.masked(privateKeyPassphrase) + ", directory=" + directory
                 + ", knownHostsFile=" + knownHostsFile + ", strictHostKeyChecking=" + strictHostKeyChecking + ", minFileAge=" + minFileAge
                 + ", pollDelay=" + pollDelay + "]";
     }
 
-    private static String masked(String secret) {
-        return blank(secret) ? "unset" : "***";
-    }
 }
