@@ -199,7 +199,8 @@ class FileManifestStoreTest extends ManifestStoreContract {
         await().atMost(ON_DISK).until(() -> fileStore().problems().containsKey("alpha.json"));
         String reason = fileStore().problems().get("alpha.json");
         assertThat(reason).startsWith("not valid JSON at line 3").doesNotContain("s3cr3t");
-        assertThat(problemsHeard).containsExactly(Map.entry("alpha.json", reason));
+        // the watcher records the problem, then tells its listeners: awaited, not raced
+        await().atMost(ON_DISK).untilAsserted(() -> assertThat(problemsHeard).containsExactly(Map.entry("alpha.json", reason)));
         assertThat(description(store, "alpha")).contains("one");
         assertThat(store.versions("alpha")).hasSize(1);
 
