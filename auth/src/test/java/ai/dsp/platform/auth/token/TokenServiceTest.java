@@ -124,10 +124,11 @@ class TokenServiceTest {
         AuthProperties noSkew = new AuthProperties(true, null, null, "RS256", null, null, null, Duration.ZERO, null, null, null, null, null,
                 null, null, null);
         TokenService strict = service(keys, noSkew, Clock.systemUTC());
-        String oneSecond = strict.issue("admin", Map.of("exp_hours", 1.0 / 3600)).accessToken();
+        // exp is in whole seconds: a one-second token can have next to no life left by its first verify on a loaded machine
+        String oneSecond = strict.issue("admin", Map.of("exp_hours", 3.0 / 3600)).accessToken();
 
         assertThat(strict.verify(oneSecond, TokenType.ACCESS).subject()).isEqualTo("admin");
-        Thread.sleep(1500);
+        Thread.sleep(4000);
 
         assertRefused(() -> strict.verify(oneSecond, TokenType.ACCESS), "expired");
     }
