@@ -2,6 +2,7 @@ package ai.dsp.platform.app;
 
 import ai.dsp.platform.app.eval.BenchCommand;
 import ai.dsp.platform.app.eval.EvalCommand;
+import ai.dsp.platform.testing.Neo4jServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,11 +60,13 @@ class EvaluationTest {
         Path dataset = corpusJsonlDataset(work.resolve("mini-beir"));
         Path out = work.resolve("bench");
 
-        int exit = BenchCommand.run(List.of("--dataset", dataset.toString(), "--out", out.toString(),
+        int exit = BenchCommand.run(List.of("--dataset", dataset.toString(), "--out", out.toString(), "--requests", "20",
                 "--dsp.ingest.poll-delay=100ms", "--dsp.ingest.min-file-age=100ms"));
 
         assertThat(exit).isZero();
         JsonNode report = AppHarness.JSON.readTree(out.resolve("bench.json").toFile());
+        assertThat(report.path("retrieve")).extracting(l -> l.path("requests").asInt()).containsExactly(20, 80, 160);
+        assertThat(report.path("graph").isNull()).isTrue();
         assertThat(report.path("indexed").asInt()).isEqualTo(6);
         assertThat(report.path("chunks").asInt()).isGreaterThanOrEqualTo(6);
         assertThat(report.path("rawChunksPerSecond").asDouble()).isPositive();
@@ -76,6 +79,39 @@ class EvaluationTest {
         assertThat(BenchCommand.run(List.of("--dataset", dataset.toString(), "--via", "carrier-pigeon"))).isEqualTo(2);
         // a second run on the same data folder would count the first run's documents
         assertThat(BenchCommand.run(List.of("--dataset", dataset.toString(), "--out", out.toString()))).isEqualTo(2);
+    }
+
+    @Test
+    void bothCommandsMeasureTheKnowledgeGraphOnACollectionOfTheirOwn() throws IOException {
+        Path dataset = corpusJsonlDataset(work.resolve("mini-beir"));
+        String neo4j = "--dsp.graph.uri=" + Neo4jServer.shared().boltUri();
+
+        Path evalOut = work.resolve("eval-graph");
+        assertThat(EvalCommand.run(List.of("--dataset", dataset.toString(), "--out", evalOut.toString(), "--mode", "hybrid, hybrid+graph,graph",
+                "--max-hops", "1", neo4j, "--dsp.ingest.poll-delay=100ms"))).isZero();
+        JsonNode evaluated = AppHarness.JSON.readTree(evalOut.resolve("report.json").toFile());
+        assertThat(evaluated.path("modes")).extracting(m -> m.path("mode").asText()).containsExactly("hybrid", "hybrid+graph", "graph");
+        // q2 names the HR portal, which only its judged document mentions: the graph ranks it first
+        evaluated.path("modes").get(2).path("queries").forEach(q -> {
+            if (q.path("queryId").asText().equals("q2")) {
+                assertThat(q.path("metrics").path("rr10").asDouble()).as(q.toString()).isEqualTo(1.0);
+            }
+        });
+
+        Path benchOut = work.resolve("bench-graph");
+        assertThat(BenchCommand.run(List.of("--dataset", dataset.toString(), "--out", benchOut.toString(), "--requests", "5",
+                "--graph-collection", "bench-graph", neo4j, "--dsp.ingest.poll-delay=100ms", "--dsp.ingest.min-file-age=100ms"))).isZero();
+        JsonNode graph = AppHarness.JSON.readTree(benchOut.resolve("bench.json").toFile()).path("graph");
+        assertThat(graph.path("collection").asText()).isEqualTo("bench-graph");
+        assertThat(graph.path("indexed").asInt()).isEqualTo(6);
+        assertThat(graph.path("toWithout").asDouble()).isPositive();
+        assertThat(graph.path("retrieve")).extracting(l -> l.path("request").asText()).containsExactly("graph, max_hops 1", "graph, max_hops 2",
+                "graph, max_hops 3", "hybrid+graph, max_hops 1", "hybrid+graph, max_hops 2", "hybrid+graph, max_hops 3");
+        assertThat(benchOut.resolve("bench.md")).content().contains("with/without the graph", "retrieve (graph, max_hops 3, k=10), 1 client");
+
+        assertThat(EvalCommand.run(List.of("--dataset", dataset.toString(), "--mode", "graph", "--max-hops", "4"))).isEqualTo(2);
+        assertThat(BenchCommand.run(List.of("--dataset", dataset.toString(), "--graph-collection", "default"))).isEqualTo(2);
+        assertThat(BenchCommand.run(List.of("--dataset", dataset.toString(), "--requests", "none"))).isEqualTo(2);
     }
 
     @Test

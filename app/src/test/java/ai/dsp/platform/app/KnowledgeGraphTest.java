@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -26,16 +28,22 @@ class KnowledgeGraphTest {
 
     private static final String COLLECTION = "kg";
     private static final String QUESTION = "Where is Project Falcon run from?";
+    private static final String ANSWER_MODEL = "answer-model";
+    private static final Pattern SOURCE_NUMBER = Pattern.compile("^\\[(\\d+)\\] ");
 
     @TempDir
     static Path work;
     static AppHarness app;
+    /** The chat model answering /query: it reads its prompt's numbered sources and cites those that state the facts asked about. */
+    static OpenAiUpstream answerModel;
     /** The one user the secret document's access list names; the admin is not on it. */
     static AppHarness reader;
 
     @BeforeAll
     static void start() {
+        answerModel = new OpenAiUpstream().otherwise(citingTheSourcesThatState("leads Project Falcon", "manages the Oslo office"));
         app = AppHarness.start(work.resolve("data"), work.resolve("inbox"),
+                "--dsp.answer.llm.base-url=" + answerModel.baseUrl(), "--dsp.answer.llm.model=" + ANSWER_MODEL,
                 "--dsp.graph.enabled=true",
                 "--dsp.graph.uri=" + Neo4jServer.shared().boltUri(),
                 "--dsp.graph.collections." + COLLECTION + "=2",
@@ -62,6 +70,39 @@ class KnowledgeGraphTest {
         if (app != null) {
             app.close();
         }
+        if (answerModel != null) {
+            answerModel.close();
+        }
+    }
+
+    /**
+     * A model that answers from its prompt as the platform's template asks: one sentence per fact
+     * with the number of the source block ({@code [n] (filename)} then the passage) that states
+     * it; facts no source states are left out.
+     */
+    private static OpenAiUpstream.Behaviour citingTheSourcesThatState(String... facts) {
+        return (exchange, request, upstream) -> {
+            JsonNode messages = request.body().path("messages");
+            String[] blocks = messages.get(messages.size() - 1).path("content").asText().split("(?m)^(?=\\[\\d+\\] )");
+            StringBuilder answer = new StringBuilder();
+            for (String fact : facts) {
+                for (String block : blocks) {
+                    Matcher number = SOURCE_NUMBER.matcher(block);
+                    if (number.find() && block.contains(fact)) {
+                        answer.append("Maria Keller ").append(fact).append(" [").append(number.group(1)).append("]. ");
+                    }
+                }
+            }
+            OpenAiUpstream.completion(answer.isEmpty() ? "The indexed documents do not answer this question." : answer.toString().strip())
+                    .answer(exchange, request, upstream);
+        };
+    }
+
+    /** The documents an answer's [n] citations name. */
+    private static List<String> citedDocuments(JsonNode answer) {
+        List<String> cited = new ArrayList<>();
+        answer.path("citations").forEach(n -> cited.add(answer.path("sources").get(n.asInt() - 1).path("document_id").asText()));
+        return cited;
     }
 
     private static Map<String, Object> document(String id, String text) {
@@ -105,6 +146,48 @@ class KnowledgeGraphTest {
         JsonNode sources = answer.path("sources");
         assertThat(sources.findValuesAsText("document_id")).containsExactly("falcon", "oslo");
         assertThat(sources.get(1).at("/graph_path/steps/0/to").asText()).isEqualTo("Project Falcon");
+    }
+
+    @Test
+    void aQuestionThatNeedsTwoDocumentsIsAnsweredByTheModelWithBothCited() {
+        JsonNode answer = app.postJson("/api/v1/query", Map.of("query", QUESTION, "collection", COLLECTION, "k", 4, "mode", "hybrid+graph")).body();
+
+        String prompt = answerModel.lastRequest().body().at("/messages/1/content").asText();
+        assertThat(prompt).contains("Maria Keller leads Project Falcon.", "Maria Keller manages the Oslo office.");
+        assertThat(answer.path("generator").asText()).as(answer.toString()).isEqualTo(ANSWER_MODEL);
+        assertThat(answer.path("answer").asText()).contains("manages the Oslo office");
+        assertThat(citedDocuments(answer)).containsExactlyInAnyOrder("falcon", "oslo");
+        answer.path("sources").forEach(source -> {
+            if (source.path("document_id").asText().equals("oslo")) {
+                assertThat(source.at("/graph_path/entry").asText()).isEqualTo("Project Falcon");
+            }
+        });
+
+        // without the graph the model is never shown the Oslo note, so it cannot say where the project is run from
+        JsonNode hybrid = app.postJson("/api/v1/query", Map.of("query", QUESTION, "collection", COLLECTION, "k", 4, "mode", "hybrid")).body();
+        assertThat(answerModel.lastRequest().body().at("/messages/1/content").asText()).doesNotContain("Oslo office");
+        assertThat(citedDocuments(hybrid)).containsExactly("falcon");
+    }
+
+    @Test
+    void aRequestsMaxHopsNarrowsTheTraversalAndCannotWidenIt() {
+        List<Map<String, Object>> chain = List.of(document("tern-lead", "Ivo Berg leads Project Tern."),
+                document("tern-mentor", "Ivo Berg manages Olga Dahl."), document("tern-office", "Olga Dahl manages the Vaasa office."));
+        assertThat(app.postJson("/api/v1/documents/text?collection=" + COLLECTION, chain).status()).isEqualTo(202);
+        IndexedDocuments.awaitAllIndexed(app, COLLECTION, List.of("tern-lead", "tern-mentor", "tern-office"), Duration.ofSeconds(60));
+        String question = "Where is Project Tern run from?";
+
+        Map<String, Object> oneHop = Map.of("query", question, "collection", COLLECTION, "mode", "graph", "max_hops", 1);
+        assertThat(documentIds(app.postJson("/api/v1/retrieve", oneHop).body().path("results")))
+                .containsExactlyInAnyOrder("tern-lead", "tern-mentor");
+        // the collection's own bound (2) reaches the office through the person one relation further
+        assertThat(documentIds(app.postJson("/api/v1/retrieve", Map.of("query", question, "collection", COLLECTION, "mode", "graph"))
+                .body().path("results"))).containsExactlyInAnyOrder("tern-lead", "tern-mentor", "tern-office");
+
+        AppHarness.Reply wider = app.postJson("/api/v1/retrieve", Map.of("query", question, "collection", COLLECTION, "mode", "hybrid+graph",
+                "max_hops", 3));
+        assertThat(wider.status()).isEqualTo(400);
+        assertThat(wider.body().path("message").asText()).contains("the collection's max_hops (2)");
     }
 
     @Test

@@ -62,13 +62,22 @@ public final class KnowledgeGraph implements AutoCloseable {
         }
     }
 
-    /** The chunks the question's entities reach in the collection's graph, best first, as {@code access} sees them. */
-    public List<GraphHit> search(String collection, String question, int limit, MetadataFilter.Access access) {
+    /**
+     * The chunks the question's entities reach in the collection's graph, best first, as
+     * {@code access} sees them. {@code maxHops}: a request's narrower bound, at most the
+     * collection's (null: the collection's).
+     */
+    public List<GraphHit> search(String collection, String question, int limit, MetadataFilter.Access access, Integer maxHops) {
         GraphCollections.Settings settings = (store == null ? Optional.<GraphCollections.Settings>empty() : collections.of(collection))
                 .orElseThrow(() -> new BadRequestException("collection " + collection + " has no knowledge graph: the graph modes"
                         + " need a rag_config module whose vector_store.type is neo4j_knowledge_graph (or dsp.graph.collections)"));
+        if (maxHops != null && (maxHops < 1 || maxHops > settings.maxHops())) {
+            // the collection's max_hops is the operator's bound on a traversal's cost: a caller may only narrow it
+            throw new BadRequestException("'max_hops' must be between 1 and the collection's max_hops (" + settings.maxHops()
+                    + "), was " + maxHops);
+        }
         EntityExtractor reader = settings.extractor() != null ? settings.extractor() : extractor;
-        return store.traverse(collection, reader.extract(question).entities(), settings.maxHops(), limit, access);
+        return store.traverse(collection, reader.extract(question).entities(), maxHops != null ? maxHops : settings.maxHops(), limit, access);
     }
 
     /** The collection's own extractor (an LLM a module names), else the platform's. */

@@ -9,7 +9,9 @@ import java.util.Map;
  * field to a value (equality), {@code {"in": [...]}} or a range {@code {"gte": .., "lt": ..}}.
  * {@code stream}: {@code /api/v1/query} answers with Server-Sent Events when true (without it, an
  * {@code Accept: text/event-stream} header decides); {@code /retrieve} ignores it. Fields the
- * platform does not know are ignored, so clients of other RAG APIs keep working.
+ * platform does not know are ignored, so clients of other RAG APIs keep working. {@code max_hops}:
+ * in the graph modes, fewer relations than the collection's {@code max_hops} (a quicker, narrower
+ * traversal); never more.
  */
 public record RetrieveRequest(
         String query,
@@ -18,5 +20,11 @@ public record RetrieveRequest(
         RetrievalMode mode,
         Map<String, Object> filter,
         @JsonProperty("min_score") Double minScore,
-        Boolean stream) {
+        Boolean stream,
+        @JsonProperty("max_hops") Integer maxHops) {
+
+    public RetrieveRequest(String query, String collection, Integer k, RetrievalMode mode, Map<String, Object> filter, Double minScore,
+                           Boolean stream) {
+        this(query, collection, k, mode, filter, minScore, stream, null);
+    }
 }

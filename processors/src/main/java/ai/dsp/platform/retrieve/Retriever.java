@@ -81,7 +81,7 @@ public final class Retriever {
         filters.addAll(scope);
         // the scope is part of the key: one caller's results are never another's
         String cacheKey = String.join("\u0000", mode.wire(), String.valueOf(k), String.valueOf(request.minScore()),
-                filters.toString(), query);
+                String.valueOf(request.maxHops()), filters.toString(), query);
         QueryCache.Entry entry = cache.lookup(collection, cacheKey);
         Optional<RetrieveResponse> cached = entry.cached();
         if (cache != QueryCache.NONE) {
@@ -91,7 +91,7 @@ public final class Retriever {
             return cached.get();
         }
 
-        List<RetrievedChunk> results = search(collection, query, mode, k, filters, true);
+        List<RetrievedChunk> results = search(collection, query, mode, k, filters, request.maxHops(), true);
         if (request.minScore() != null) {
             results = results.stream().filter(r -> r.score() >= request.minScore()).toList();
         }
@@ -109,34 +109,42 @@ public final class Retriever {
         if (depth < 1) {
             throw new IllegalArgumentException("depth must be positive, was " + depth);
         }
-        return search(collections.requireKnown(collection), requireQuery(query), mode, depth, List.of(), false);
+        return search(collections.requireKnown(collection), requireQuery(query), mode, depth, List.of(), null, false);
     }
 
-    /** {@code measured}: a user's query, whose best dense similarity is recorded (an evaluation's is not). */
+    /**
+     * {@code maxHops}: the graph modes' bound when the request sets one (null: the collection's).
+     * {@code measured}: a user's query, whose best dense similarity is recorded (an evaluation's is not).
+     */
     private List<RetrievedChunk> search(String collection, String query, RetrievalMode mode, int k, List<MetadataFilter> filters,
-                                        boolean measured) {
+                                        Integer maxHops, boolean measured) {
         return switch (mode) {
             case KEYWORD -> single(keyword(collection, query, k, filters), true);
             case DENSE -> single(recordTop(measured, mode, dense(collection, query, k, filters)), false);
-            case HYBRID -> hybrid(collection, query, k, filters, measured, false);
-            case GRAPH -> graphOnly(collection, query, k, filters);
-            case HYBRID_GRAPH -> hybrid(collection, query, k, filters, measured, true);
+            case HYBRID -> hybrid(collection, query, k, filters, measured, null);
+            case GRAPH -> graphOnly(collection, query, k, filters, maxHops);
+            case HYBRID_GRAPH -> hybrid(collection, query, k, filters, measured, new GraphLeg(maxHops));
         };
     }
 
+    /** The graph's part of a hybrid+graph search: its traversal bound (null: the collection's). */
+    private record GraphLeg(Integer maxHops) {
+    }
+
+    /** {@code graphLeg}: null for hybrid without the graph. */
     private List<RetrievedChunk> hybrid(String collection, String query, int k, List<MetadataFilter> filters, boolean measured,
-                                        boolean withGraph) {
+                                        GraphLeg graphLeg) {
         int candidates = Math.max(k, properties.candidates());
         List<ScoredChunk> dense = recordTop(measured, RetrievalMode.HYBRID, dense(collection, query, candidates, filters));
-        GraphResults reached = withGraph ? graph(collection, query, candidates, filters) : GraphResults.NONE;
+        GraphResults reached = graphLeg != null ? graph(collection, query, candidates, filters, graphLeg.maxHops()) : GraphResults.NONE;
         return fusion.fuse(keyword(collection, query, candidates, filters), dense, reached.chunks(), k)
                 .stream()
                 .map(f -> toResult(f.chunk(), f.score(), f.keywordRank(), f.denseRank(), f.graphRank(), reached.path(f.chunk().id())))
                 .toList();
     }
 
-    private List<RetrievedChunk> graphOnly(String collection, String query, int k, List<MetadataFilter> filters) {
-        GraphResults reached = graph(collection, query, k, filters);
+    private List<RetrievedChunk> graphOnly(String collection, String query, int k, List<MetadataFilter> filters, Integer maxHops) {
+        GraphResults reached = graph(collection, query, k, filters, maxHops);
         List<ScoredChunk> chunks = reached.chunks();
         return IntStream.range(0, chunks.size())
                 .mapToObj(i -> toResult(chunks.get(i).chunk(), chunks.get(i).score(), null, null, i + 1, reached.path(chunks.get(i).chunk().id())))
@@ -158,10 +166,10 @@ public final class Retriever {
      * The graph reaches chunk ids as the caller's access list allows; the chunk store then reads
      * those chunks through every filter of the request, as a search would.
      */
-    private GraphResults graph(String collection, String query, int k, List<MetadataFilter> filters) {
+    private GraphResults graph(String collection, String query, int k, List<MetadataFilter> filters, Integer maxHops) {
         MetadataFilter.Access access = filters.stream().filter(MetadataFilter.Access.class::isInstance)
                 .map(MetadataFilter.Access.class::cast).findFirst().orElse(null);
-        List<GraphHit> hits = graph.search(collection, query, k, access);
+        List<GraphHit> hits = graph.search(collection, query, k, access, maxHops);
         Map<String, Chunk> found = new HashMap<>();
         store.findChunks(collection, hits.stream().map(GraphHit::chunkId).toList(), filters).forEach(chunk -> found.put(chunk.id(), chunk));
         Map<String, GraphHit> byChunk = new HashMap<>();

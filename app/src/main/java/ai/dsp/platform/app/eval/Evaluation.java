@@ -16,6 +16,7 @@ import org.springframework.stereotype.Component;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -61,7 +62,7 @@ public class Evaluation {
      * @param collection a new collection's name, or null for {@code eval-<dataset>-<time>}
      */
     public EvaluationReport run(BeirDataset dataset, List<RetrievalMode> modes, String collection, Progress progress) {
-        String target = freshCollection(collection == null ? defaultCollection(dataset) : collection);
+        String target = freshCollection(collection == null ? defaultCollection(dataset, clock.instant()) : collection);
         long started = System.nanoTime();
         int size = ingest(dataset, target, progress);
         awaitIngested(registry, target, size, progress);
@@ -154,11 +155,12 @@ public class Evaluation {
         return name;
     }
 
-    private String defaultCollection(BeirDataset dataset) {
+    /** {@code eval-<dataset>-<time>}: the collection of an evaluation that names none. */
+    static String defaultCollection(BeirDataset dataset, Instant now) {
         String slug = dataset.name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]+", "-");
         // collection names have at most 64 characters
         slug = slug.substring(0, Math.min(slug.length(), 40));
-        return "eval-" + slug + "-" + STAMP.format(clock.instant());
+        return "eval-" + slug + "-" + STAMP.format(now);
     }
 
     private long count(String collection, DocumentStatus status) {

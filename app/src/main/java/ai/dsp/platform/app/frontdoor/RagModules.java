@@ -82,7 +82,7 @@ public class RagModules {
     /** The request held to the module's collection, with its {@code retrieval_k} when the request names no {@code k}. */
     public RetrieveRequest scoped(ProjectModule module, RetrieveRequest request) {
         if (request == null) {
-            throw new BadRequestException("the body is {query, k?, mode?, filter?, min_score?}");
+            throw new BadRequestException("the body is {query, k?, mode?, filter?, min_score?, max_hops?}");
         }
         String collection = collection(module);
         if (request.collection() != null && !request.collection().equals(collection)) {
@@ -90,7 +90,8 @@ public class RagModules {
         }
         Integer k = request.k() != null ? request.k() : module.config().hasNonNull("retrieval_k") ? module.config().get("retrieval_k").asInt() : null;
         RetrievalMode mode = request.mode() != null ? request.mode() : graphTraversal(module.config()) ? RetrievalMode.HYBRID_GRAPH : null;
-        return new RetrieveRequest(request.query(), collection, k, mode, request.filter(), request.minScore(), request.stream());
+        return new RetrieveRequest(request.query(), collection, k, mode, request.filter(), request.minScore(), request.stream(),
+                request.maxHops());
     }
 
     /** {@code retrieval_strategy: graph_traversal}, beside the vector store type or in the seed's {@code vector_store} section. */
