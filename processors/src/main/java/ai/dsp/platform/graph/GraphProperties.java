@@ -24,6 +24,7 @@ import java.util.Map;
  * @param similarNeighbours   how many nearest entities a new entity is compared with
  * @param maxFanOut           relations followed from one entity per hop, strongest first
  * @param maxReached          entities a traversal reaches at most
+ * @param maxEntityChunks     an entity that more chunks than this mention is a hub: a traversal neither starts from it nor goes through it
  * @param timeBudget          a traversal stops expanding when it has taken this long and scores what it reached
  * @param hopDecay            a path's weight is multiplied by this at every hop
  * @param queryTimeout        longest a graph statement may take before the store counts as unavailable
@@ -36,6 +37,7 @@ public record GraphProperties(boolean enabled, Map<String, Integer> collections,
                               @Min(1) @Max(50) Integer similarNeighbours,
                               @Min(1) @Max(1000) Integer maxFanOut,
                               @Min(1) @Max(100_000) Integer maxReached,
+                              @Min(1) Integer maxEntityChunks,
                               Duration timeBudget,
                               @DecimalMin("0.01") @DecimalMax("1.0") Double hopDecay,
                               Duration queryTimeout) {
@@ -48,6 +50,7 @@ public record GraphProperties(boolean enabled, Map<String, Integer> collections,
         similarNeighbours = similarNeighbours == null ? 5 : similarNeighbours;
         maxFanOut = maxFanOut == null ? 25 : maxFanOut;
         maxReached = maxReached == null ? 500 : maxReached;
+        maxEntityChunks = maxEntityChunks == null ? 200 : maxEntityChunks;
         timeBudget = timeBudget == null ? Duration.ofMillis(250) : timeBudget;
         hopDecay = hopDecay == null ? 0.5 : hopDecay;
         queryTimeout = queryTimeout == null ? Duration.ofSeconds(10) : queryTimeout;
@@ -62,7 +65,7 @@ public record GraphProperties(boolean enabled, Map<String, Integer> collections,
     public String toString() {
         return "GraphProperties[enabled=" + enabled + ", collections=" + collections + ", uri=" + uri + ", username=" + username + ", password=" + (password == null || password.isEmpty() ? "unset" : "***")
                 + ", database=" + database + ", similarityThreshold=" + similarityThreshold + ", similarNeighbours=" + similarNeighbours
-                + ", maxFanOut=" + maxFanOut + ", maxReached=" + maxReached + ", timeBudget=" + timeBudget + ", hopDecay=" + hopDecay
+                + ", maxFanOut=" + maxFanOut + ", maxReached=" + maxReached + ", maxEntityChunks=" + maxEntityChunks + ", timeBudget=" + timeBudget + ", hopDecay=" + hopDecay
                 + ", queryTimeout=" + queryTimeout + "]";
     }
 }

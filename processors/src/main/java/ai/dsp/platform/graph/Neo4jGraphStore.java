@@ -183,8 +183,11 @@ public final class Neo4jGraphStore implements GraphStore {
                 WITH c, ch
                 UNWIND ch.entities AS en
                 MERGE (e:Entity {uid: en.uid})
-                  ON CREATE SET e.key = en.key, e.name = en.name, e.type = en.type, e.collection = $collection
-                SET e.embedding = coalesce(e.embedding, en.embedding)
+                  ON CREATE SET e.key = en.key, e.name = en.name, e.type = en.type, e.collection = $collection, e.embedding = en.embedding
+                // writing a shared entity takes its exclusive lock, which every document mentioning it then waits for:
+                // only an entity still without an embedding is written
+                FOREACH (missing IN CASE WHEN e.embedding IS NULL AND en.embedding IS NOT NULL THEN [1] ELSE [] END |
+                  SET e.embedding = en.embedding)
                 CREATE (c)-[:MENTIONS {count: en.mentions}]->(e)
                 """, Map.of("doc", doc, "documentId", documentId, "collection", collection, "chunks", chunkRows,
                 "users", allowedUsers, "groups", allowedGroups)).consume();

@@ -15,10 +15,20 @@ import java.util.Map;
  */
 public final class ReciprocalRankFusion {
 
+    /** The graph's default weight against keyword's and dense's (1 each): as much as both together. */
+    public static final double DEFAULT_GRAPH_WEIGHT = 2.0;
+
     private final int k;
+    private final double graphWeight;
 
     public ReciprocalRankFusion(int k) {
+        this(k, DEFAULT_GRAPH_WEIGHT);
+    }
+
+    /** {@code graphWeight}: the graph leg's weight in hybrid+graph, keyword's and dense's being 1. */
+    public ReciprocalRankFusion(int k, double graphWeight) {
         this.k = k;
+        this.graphWeight = graphWeight;
     }
 
     /** A fused hit with the 1-based rank each retriever gave it (null when it did not find it). */
@@ -30,13 +40,15 @@ public final class ReciprocalRankFusion {
     }
 
     /**
-     * {@code graph}: the knowledge graph's chunks, best first (hybrid+graph). The graph weighs as
-     * much as keyword and dense together: it is the other strategy beside hybrid, and a chunk only
-     * it finds (the one a question does not name) would otherwise always rank below the chunks
-     * both other legs find.
+     * {@code graph}: the knowledge graph's chunks, best first (hybrid+graph), weighing
+     * {@code graphWeight} against keyword's and dense's 1. By default as much as both together:
+     * a chunk only the graph finds (the one a question does not name) would otherwise always rank
+     * below the chunks both other legs find; where the graph is weak (topical questions, few
+     * entities), a lower weight keeps it from pushing hybrid's results down. The sum is scaled so
+     * that a chunk every leg ranks first scores 2 / (k + 1), as in hybrid.
      */
     public List<Fused> fuse(List<ScoredChunk> keyword, List<ScoredChunk> dense, List<ScoredChunk> graph, int limit) {
-        double legWeight = graph.isEmpty() ? 1.0 : 0.5;
+        double scale = graph.isEmpty() ? 1.0 : 2.0 / (2.0 + graphWeight);
         Map<String, Accumulator> byId = new LinkedHashMap<>();
         for (int i = 0; i < keyword.size(); i++) {
             accumulator(byId, keyword.get(i).chunk()).keywordRank = i + 1;
@@ -49,7 +61,7 @@ public final class ReciprocalRankFusion {
         }
         List<Fused> fused = new ArrayList<>(byId.size());
         for (Accumulator a : byId.values()) {
-            fused.add(new Fused(a.chunk, legWeight * (contribution(a.keywordRank) + contribution(a.denseRank)) + contribution(a.graphRank),
+            fused.add(new Fused(a.chunk, scale * (contribution(a.keywordRank) + contribution(a.denseRank) + graphWeight * contribution(a.graphRank)),
                     a.keywordRank, a.denseRank, a.graphRank));
         }
         // ties broken by chunk id so equal inputs always give the same order

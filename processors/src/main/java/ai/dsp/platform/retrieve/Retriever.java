@@ -46,7 +46,7 @@ public final class Retriever {
         this.embedder = embedder;
         this.collections = collections;
         this.properties = properties;
-        this.fusion = new ReciprocalRankFusion(properties.rrfK());
+        this.fusion = new ReciprocalRankFusion(properties.rrfK(), properties.graphWeight());
         this.cache = cache;
         this.metrics = metrics;
         this.graph = graph;

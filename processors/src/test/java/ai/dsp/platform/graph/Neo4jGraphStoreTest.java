@@ -14,11 +14,14 @@ import org.neo4j.driver.Config;
 import org.neo4j.driver.GraphDatabase;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -50,7 +53,7 @@ class Neo4jGraphStoreTest {
     private static Neo4jGraphStore store(String uri, Duration retryFor) {
         Config config = Config.builder().withConnectionTimeout(2, TimeUnit.SECONDS)
                 .withMaxTransactionRetryTime(retryFor.toMillis(), TimeUnit.MILLISECONDS).build();
-        GraphProperties properties = new GraphProperties(true, null, uri, null, null, null, null, null, null, null,
+        GraphProperties properties = new GraphProperties(true, null, uri, null, null, null, null, null, null, null, null,
                 // a budget no loaded test machine runs out of: the tests are about what is reached
                 Duration.ofSeconds(30), null, null);
         return new Neo4jGraphStore(GraphDatabase.driver(uri, AuthTokens.none(), config), properties,
@@ -63,7 +66,7 @@ class Neo4jGraphStoreTest {
     }
 
     private static void ingest(String collection, String documentId, List<String> acl, String... chunkTexts) {
-        List<GraphChunk> chunks = new java.util.ArrayList<>();
+        List<GraphChunk> chunks = new ArrayList<>();
         for (int i = 0; i < chunkTexts.length; i++) {
             chunks.add(new GraphChunk(documentId + ":" + i, i, EXTRACTOR.extract(chunkTexts[i])));
         }
@@ -95,6 +98,32 @@ class Neo4jGraphStoreTest {
         assertThat(twoHops).extracting(GraphHit::documentId).containsExactly("falcon", "oslo", "street");
         assertThat(twoHops.get(2).path()).extracting(GraphHit.Step::relation).containsExactly("lead", "manage");
         assertThat(twoHops.get(1).score()).as("nearer scores higher").isGreaterThan(twoHops.get(2).score());
+    }
+
+    @Test
+    void aChunkNamingTwoOfTheQuestionsEntitiesRanksAboveOneNamingManyNeighboursOfOne() {
+        String c = collection();
+        ExtractedGraph.Entity falcon = entity("Project Falcon");
+        ExtractedGraph.Entity oslo = entity("Oslo office");
+        List<ExtractedGraph.Entity> neighbours = Stream.of("granite quarry", "violin workshop", "tidal power", "sheep farm", "glass furnace",
+                "rail depot", "coffee roastery", "paper mill", "salt marsh", "ski lift").map(Neo4jGraphStoreTest::entity).toList();
+        List<ExtractedGraph.Entity> linked = new ArrayList<>(neighbours);
+        linked.add(falcon);
+        store.replaceDocument(c, "links", List.of(new GraphChunk("links:0", 0, new ExtractedGraph(linked,
+                neighbours.stream().map(n -> new ExtractedGraph.Relation(falcon.key(), n.key(), "fund", 1.0)).toList()))), List.of(), List.of());
+        store.replaceDocument(c, "neighbours", List.of(new GraphChunk("neighbours:0", 0, new ExtractedGraph(neighbours, List.of()))),
+                List.of(), List.of());
+        store.replaceDocument(c, "both", List.of(new GraphChunk("both:0", 0, new ExtractedGraph(List.of(falcon, oslo), List.of()))),
+                List.of(), List.of());
+
+        List<GraphHit> hits = store.traverse(c, List.of(falcon, oslo), 1, 10, null);
+
+        // ten neighbours of Project Falcon, each half as strong as a named entity, would add up to more than both names
+        assertThat(hits).extracting(GraphHit::documentId).containsExactly("both", "links", "neighbours");
+    }
+
+    private static ExtractedGraph.Entity entity(String name) {
+        return new ExtractedGraph.Entity(name.toLowerCase(Locale.ROOT), name, "concept", 1);
     }
 
     @Test

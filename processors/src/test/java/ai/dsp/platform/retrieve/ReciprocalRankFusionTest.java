@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 class ReciprocalRankFusionTest {
 
@@ -38,6 +39,17 @@ class ReciprocalRankFusionTest {
         assertThat(fused).extracting(f -> f.chunk().documentId()).containsExactly("a", "b", "d");
         assertThat(fused.get(2).score()).isEqualTo(fused.get(1).score());
         assertThat(fused.get(2).graphRank()).isEqualTo(2);
-        assertThat(fused.get(0).score()).isEqualTo(0.5 * (1.0 / 61 + 1.0 / 61) + 1.0 / 61);
+        assertThat(fused.get(0).score()).isCloseTo(0.5 * (1.0 / 61 + 1.0 / 61) + 1.0 / 61, within(1e-12));
+    }
+
+    @Test
+    void aLowerGraphWeightLeavesWhatOnlyTheGraphFindsBelowWhatKeywordAndDenseAgreeOn() {
+        ReciprocalRankFusion lighterGraph = new ReciprocalRankFusion(60, 0.5);
+        List<ReciprocalRankFusion.Fused> fused = lighterGraph.fuse(List.of(hit("a"), hit("b"), hit("c")), List.of(hit("a"), hit("b"), hit("c")),
+                List.of(hit("a"), hit("d")), 4);
+
+        assertThat(fused).extracting(f -> f.chunk().documentId()).containsExactly("a", "b", "c", "d");
+        // first in every leg: 2 / (k + 1), as in hybrid, whatever the weight
+        assertThat(fused.get(0).score()).isCloseTo(2.0 / 61, within(1e-12));
     }
 }
