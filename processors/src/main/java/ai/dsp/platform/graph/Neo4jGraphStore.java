@@ -6,6 +6,7 @@ import org.neo4j.driver.Driver;
 import org.neo4j.driver.SessionConfig;
 import org.neo4j.driver.TransactionConfig;
 import org.neo4j.driver.TransactionContext;
+import org.neo4j.driver.exceptions.ClientException;
 import org.neo4j.driver.exceptions.ServiceUnavailableException;
 import org.neo4j.driver.exceptions.SessionExpiredException;
 import org.neo4j.driver.exceptions.TransientException;
@@ -276,7 +277,21 @@ public final class Neo4jGraphStore implements GraphStore {
             return call.get();
         } catch (ServiceUnavailableException | SessionExpiredException | TransientException e) {
             throw new StoreUnavailableException("Neo4j is unavailable: " + e.getMessage(), e);
+        } catch (ClientException e) {
+            if (timedOut(e)) {
+                throw new StoreUnavailableException("Neo4j is overloaded: a statement took longer than dsp.graph.query-timeout", e);
+            }
+            throw e;
         }
+    }
+
+    /**
+     * A transaction the server ended for taking longer than our timeout: Neo4j busy (just
+     * restarted, recovering, short of memory), not a fault of the document; a client error by
+     * Bolt's classification only, so the driver does not retry it.
+     */
+    static boolean timedOut(ClientException e) {
+        return e.code() != null && e.code().startsWith("Neo.ClientError.Transaction.TransactionTimedOut");
     }
 
     static String uid(String collection, String id) {

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.neo4j.driver.AuthTokens;
 import org.neo4j.driver.Config;
 import org.neo4j.driver.GraphDatabase;
+import org.neo4j.driver.exceptions.ClientException;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -120,6 +121,15 @@ class Neo4jGraphStoreTest {
 
         // ten neighbours of Project Falcon, each half as strong as a named entity, would add up to more than both names
         assertThat(hits).extracting(GraphHit::documentId).containsExactly("both", "links", "neighbours");
+    }
+
+    @Test
+    void aStatementTheServerEndedForItsTimeoutIsTheStoreBeingBusyAndOtherClientErrorsAreNot() {
+        // the codes Neo4j 5 sends for a transaction past the client's timeout (seen after a restart on a loaded machine)
+        assertThat(Neo4jGraphStore.timedOut(new ClientException("Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
+                "The transaction has not completed within the timeout specified at its start by the client."))).isTrue();
+        assertThat(Neo4jGraphStore.timedOut(new ClientException("Neo.ClientError.Transaction.TransactionTimedOut", "timed out"))).isTrue();
+        assertThat(Neo4jGraphStore.timedOut(new ClientException("Neo.ClientError.Statement.SyntaxError", "Invalid input"))).isFalse();
     }
 
     private static ExtractedGraph.Entity entity(String name) {
