@@ -88,7 +88,7 @@ final class Neo4jTraversal {
 
     /**
      * An entity a traversal reached: the question's entity it stands for or was reached from
-     * ({@code question}, its key), its weight, and the step that reached it on the strongest path
+     * ({@code question}, its uid), its weight, and the step that reached it on the strongest path
      * (null for a seed).
      */
     private record Reached(String question, String uid, String name, double weight, Reached parent, String relation, boolean forward) {
