@@ -164,9 +164,8 @@ public final class BenchCommand {
                     + "(use a new --out, --dsp.data-dir or --dsp.elasticsearch.index-prefix)");
         }
         int documents = dataset.size();
-        long started = via.equals("kafka")
-                ? publish(app.getEnvironment(), dataset)
-                : drop(dataset, out, Path.of(app.getEnvironment().getRequiredProperty("dsp.inbox")));
+        Path inbox = Path.of(app.getEnvironment().getRequiredProperty("dsp.inbox"));
+        long started = via.equals("kafka") ? publish(app.getEnvironment(), dataset) : drop(dataset, out, inbox);
         progress.start("ingest " + dataset.name(), documents);
         Evaluation.awaitIngested(registry, null, documents, progress);
         double ingestSeconds = (System.nanoTime() - started) / 1e9;
@@ -176,7 +175,6 @@ public final class BenchCommand {
 
         long indexed = registry.list(null, DocumentStatus.INDEXED, 0, 0).total();
         long failed = registry.list(null, DocumentStatus.FAILED, 0, 0).total();
-        Path inbox = Path.of(app.getEnvironment().getRequiredProperty("dsp.inbox"));
         double graphSeconds = plan.graphCollection() == null ? 0 : timeGraphPass(registry, dataset, out, inbox.resolve(plan.graphCollection()),
                 plan.graphCollection(), progress);
 
@@ -210,9 +208,7 @@ public final class BenchCommand {
      */
     private static double timeGraphPass(DocumentRegistry registry, BeirDataset dataset, Path out, Path collectionInbox, String collection,
                                         Progress progress) throws IOException {
-        List<Path> staged = stage(dataset.documents(), out);
-        long started = System.nanoTime();
-        moveInto(staged, collectionInbox);
+        long started = drop(dataset, out, collectionInbox);
         progress.start("ingest " + dataset.name() + " with the graph", dataset.size());
         Evaluation.awaitIngested(registry, collection, dataset.size(), progress);
         return (System.nanoTime() - started) / 1e9;
