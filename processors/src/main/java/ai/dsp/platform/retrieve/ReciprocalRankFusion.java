@@ -19,16 +19,24 @@ public final class ReciprocalRankFusion {
     public static final double DEFAULT_GRAPH_WEIGHT = 2.0;
 
     private final int k;
+    private final double keywordWeight;
+    private final double denseWeight;
     private final double graphWeight;
 
     public ReciprocalRankFusion(int k) {
-        this(k, DEFAULT_GRAPH_WEIGHT);
+        this(k, 1.0, 1.0, DEFAULT_GRAPH_WEIGHT);
     }
 
-    /** {@code graphWeight}: the graph leg's weight in hybrid+graph, keyword's and dense's being 1. */
-    public ReciprocalRankFusion(int k, double graphWeight) {
+    /** Each leg's weight: a chunk's score is the sum over legs of weight / (k + rank). */
+    public ReciprocalRankFusion(int k, double keywordWeight, double denseWeight, double graphWeight) {
         this.k = k;
+        this.keywordWeight = keywordWeight;
+        this.denseWeight = denseWeight;
         this.graphWeight = graphWeight;
+    }
+
+    public static ReciprocalRankFusion of(RetrievalSettings settings) {
+        return new ReciprocalRankFusion(settings.rrfK(), settings.keywordWeight(), settings.denseWeight(), settings.graphWeight());
     }
 
     /** A fused hit with the 1-based rank each retriever gave it (null when it did not find it). */
@@ -40,15 +48,17 @@ public final class ReciprocalRankFusion {
     }
 
     /**
-     * {@code graph}: the knowledge graph's chunks, best first (hybrid+graph), weighing
-     * {@code graphWeight} against keyword's and dense's 1. By default as much as both together:
-     * a chunk only the graph finds (the one a question does not name) would otherwise always rank
-     * below the chunks both other legs find; where the graph is weak (topical questions, few
-     * entities), a lower weight keeps it from pushing hybrid's results down. The sum is scaled so
-     * that a chunk every leg ranks first scores 2 / (k + 1), as in hybrid.
+     * {@code graph}: the knowledge graph's chunks, best first (hybrid+graph). By default the graph
+     * weighs as much as keyword and dense together: a chunk only the graph finds (the one a
+     * question does not name) would otherwise always rank below the chunks both other legs find;
+     * where the graph is weak (topical questions, few entities), a lower weight keeps it from
+     * pushing hybrid's results down. Where keyword matching is weak (or strong), the keyword and
+     * dense weights shift the balance the same way. The sum is scaled so that a chunk every leg
+     * ranks first scores 2 / (k + 1), whatever the weights, so that scores (and a min_score) keep
+     * their meaning when the weights are tuned.
      */
     public List<Fused> fuse(List<ScoredChunk> keyword, List<ScoredChunk> dense, List<ScoredChunk> graph, int limit) {
-        double scale = graph.isEmpty() ? 1.0 : 2.0 / (2.0 + graphWeight);
+        double scale = 2.0 / (keywordWeight + denseWeight + (graph.isEmpty() ? 0 : graphWeight));
         Map<String, Accumulator> byId = new LinkedHashMap<>();
         for (int i = 0; i < keyword.size(); i++) {
             accumulator(byId, keyword.get(i).chunk()).keywordRank = i + 1;
@@ -61,7 +71,8 @@ public final class ReciprocalRankFusion {
         }
         List<Fused> fused = new ArrayList<>(byId.size());
         for (Accumulator a : byId.values()) {
-            fused.add(new Fused(a.chunk, scale * (contribution(a.keywordRank) + contribution(a.denseRank) + graphWeight * contribution(a.graphRank)),
+            fused.add(new Fused(a.chunk, scale * (keywordWeight * contribution(a.keywordRank) + denseWeight * contribution(a.denseRank)
+                    + graphWeight * contribution(a.graphRank)),
                     a.keywordRank, a.denseRank, a.graphRank));
         }
         // ties broken by chunk id so equal inputs always give the same order

@@ -18,13 +18,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.stream.IntStream;
 
 /**
- * Hybrid retrieval: BM25 and kNN candidates from the chunk store, fused by reciprocal rank, and
- * for collections with the knowledge graph on, the chunks its traversal reaches (fetched from the
- * chunk store with the same filters). Each query's time, empty results, cache use and best dense
- * similarity are measured.
+ * Hybrid retrieval: BM25 (its query expanded by RM3 where the collection has it on) and kNN
+ * candidates from the chunk store, fused by weighted reciprocal rank, and for collections with
+ * the knowledge graph on, the chunks its traversal reaches (fetched from the chunk store with the
+ * same filters). The keyword search runs beside the query's embedding, the two being
+ * independent. Each query's time, empty results, cache use and best dense similarity are measured.
  */
 public final class Retriever {
 
@@ -34,19 +38,25 @@ public final class Retriever {
     private final ChunkStore store;
     private final Embedder embedder;
     private final CollectionCatalog collections;
-    private final RetrievalProperties properties;
-    private final ReciprocalRankFusion fusion;
+    private final RetrievalCollections settings;
+    private final Rm3 rm3;
+    private final Executor keywordSearches;
     private final QueryCache cache;
     private final PlatformMetrics metrics;
     private final KnowledgeGraph graph;
 
-    public Retriever(ChunkStore store, Embedder embedder, CollectionCatalog collections, RetrievalProperties properties,
-                     QueryCache cache, PlatformMetrics metrics, KnowledgeGraph graph) {
+    /**
+     * @param settings        each collection's fusion and expansion settings
+     * @param keywordSearches runs a hybrid query's keyword leg while the query thread embeds
+     */
+    public Retriever(ChunkStore store, Embedder embedder, CollectionCatalog collections, RetrievalCollections settings,
+                     QueryCache cache, PlatformMetrics metrics, KnowledgeGraph graph, Executor keywordSearches) {
         this.store = store;
         this.embedder = embedder;
         this.collections = collections;
-        this.properties = properties;
-        this.fusion = new ReciprocalRankFusion(properties.rrfK(), properties.graphWeight());
+        this.settings = settings;
+        this.rm3 = new Rm3(store);
+        this.keywordSearches = keywordSearches;
         this.cache = cache;
         this.metrics = metrics;
         this.graph = graph;
@@ -91,7 +101,7 @@ public final class Retriever {
             return cached.get();
         }
 
-        List<RetrievedChunk> results = search(collection, query, mode, k, filters, request.maxHops(), true);
+        List<RetrievedChunk> results = search(collection, query, mode, k, filters, request.maxHops(), true, settings.of(collection));
         if (request.minScore() != null) {
             results = results.stream().filter(r -> r.score() >= request.minScore()).toList();
         }
@@ -103,13 +113,32 @@ public final class Retriever {
 
     /**
      * Ranks a collection's chunks for an evaluation: the same search as {@link #retrieve}, to any
-     * depth and never from the cache.
+     * depth and never from the cache, with the collection's settings.
      */
     public List<RetrievedChunk> rank(String collection, String query, RetrievalMode mode, int depth) {
+        return rank(collection, query, mode, depth, settings.of(collections.requireKnown(collection)));
+    }
+
+    /** {@link #rank(String, String, RetrievalMode, int)} with other settings: what an evaluation compares. */
+    public List<RetrievedChunk> rank(String collection, String query, RetrievalMode mode, int depth, RetrievalSettings with) {
         if (depth < 1) {
             throw new IllegalArgumentException("depth must be positive, was " + depth);
         }
-        return search(collections.requireKnown(collection), requireQuery(query), mode, depth, List.of(), null, false);
+        return search(collections.requireKnown(collection), requireQuery(query), mode, depth, List.of(), null, false, with);
+    }
+
+    /**
+     * The keyword and dense legs of a hybrid search, {@code depth} each, unfused: what tuning
+     * fuses again under many settings without searching again ({@code with}: RM3 or not).
+     */
+    public Legs legs(String collection, String query, int depth, RetrievalSettings with) {
+        String known = collections.requireKnown(collection);
+        String text = requireQuery(query);
+        return new Legs(keyword(known, text, depth, List.of(), with), dense(known, text, depth, List.of()));
+    }
+
+    /** The two legs' rankings, best first. */
+    public record Legs(List<ScoredChunk> keyword, List<ScoredChunk> dense) {
     }
 
     /**
@@ -117,13 +146,13 @@ public final class Retriever {
      * {@code measured}: a user's query, whose best dense similarity is recorded (an evaluation's is not).
      */
     private List<RetrievedChunk> search(String collection, String query, RetrievalMode mode, int k, List<MetadataFilter> filters,
-                                        Integer maxHops, boolean measured) {
+                                        Integer maxHops, boolean measured, RetrievalSettings with) {
         return switch (mode) {
-            case KEYWORD -> single(keyword(collection, query, k, filters), true);
+            case KEYWORD -> single(keyword(collection, query, k, filters, with), true);
             case DENSE -> single(recordTop(measured, mode, dense(collection, query, k, filters)), false);
-            case HYBRID -> hybrid(collection, query, k, filters, measured, null);
+            case HYBRID -> hybrid(collection, query, k, filters, measured, null, with);
             case GRAPH -> graphOnly(collection, query, k, filters, maxHops);
-            case HYBRID_GRAPH -> hybrid(collection, query, k, filters, measured, new GraphLeg(maxHops));
+            case HYBRID_GRAPH -> hybrid(collection, query, k, filters, measured, new GraphLeg(maxHops), with);
         };
     }
 
@@ -133,11 +162,13 @@ public final class Retriever {
 
     /** {@code graphLeg}: null for hybrid without the graph. */
     private List<RetrievedChunk> hybrid(String collection, String query, int k, List<MetadataFilter> filters, boolean measured,
-                                        GraphLeg graphLeg) {
-        int candidates = Math.max(k, properties.candidates());
+                                        GraphLeg graphLeg, RetrievalSettings with) {
+        int candidates = Math.max(k, with.candidates());
+        CompletableFuture<List<ScoredChunk>> keyword = CompletableFuture.supplyAsync(
+                () -> keyword(collection, query, candidates, filters, with), keywordSearches);
         List<ScoredChunk> dense = recordTop(measured, RetrievalMode.HYBRID, dense(collection, query, candidates, filters));
         GraphResults reached = graphLeg != null ? graph(collection, query, candidates, filters, graphLeg.maxHops()) : GraphResults.NONE;
-        return fusion.fuse(keyword(collection, query, candidates, filters), dense, reached.chunks(), k)
+        return ReciprocalRankFusion.of(with).fuse(joined(keyword), dense, reached.chunks(), k)
                 .stream()
                 .map(f -> toResult(f.chunk(), f.score(), f.keywordRank(), f.denseRank(), f.graphRank(), reached.path(f.chunk().id())))
                 .toList();
@@ -184,8 +215,21 @@ public final class Retriever {
         return new GraphResults(chunks, byChunk);
     }
 
-    private List<ScoredChunk> keyword(String collection, String query, int k, List<MetadataFilter> filters) {
-        return store.searchKeyword(new SearchRequest(collection, query, null, k, filters));
+    private List<ScoredChunk> keyword(String collection, String query, int k, List<MetadataFilter> filters, RetrievalSettings with) {
+        SearchRequest request = new SearchRequest(collection, query, null, k, filters);
+        return with.rm3() != null ? rm3.search(request, with.rm3()) : store.searchKeyword(request);
+    }
+
+    /** The keyword leg's result, its failure rethrown as it was (a store outage stays a store outage). */
+    private static List<ScoredChunk> joined(CompletableFuture<List<ScoredChunk>> leg) {
+        try {
+            return leg.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
     }
 
     private List<ScoredChunk> dense(String collection, String query, int k, List<MetadataFilter> filters) {

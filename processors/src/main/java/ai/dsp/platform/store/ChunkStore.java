@@ -23,8 +23,14 @@ public interface ChunkStore extends AutoCloseable {
     /** Removes every chunk of the document; a no-op for an unknown document. */
     void deleteDocument(String collection, String documentId);
 
-    /** BM25 over chunk text. */
+    /** BM25 over chunk text, or over the weighted terms of an expanded query ({@link SearchRequest#terms()}). */
     List<ScoredChunk> searchKeyword(SearchRequest request);
+
+    /**
+     * The analysed terms of {@code chunks} (found in this collection) as BM25 sees them, with the
+     * collection's document frequencies: what pseudo-relevance feedback (RM3) weighs.
+     */
+    TermStatistics termStatistics(String collection, List<Chunk> chunks);
 
     /** Approximate nearest neighbours of {@code request.vector()} (HNSW). */
     List<ScoredChunk> searchVector(SearchRequest request);

@@ -28,6 +28,11 @@ public abstract class ForwardingChunkStore implements ChunkStore {
     }
 
     @Override
+    public TermStatistics termStatistics(String collection, List<Chunk> chunks) {
+        return store.termStatistics(collection, chunks);
+    }
+
+    @Override
     public List<ScoredChunk> searchVector(SearchRequest request) {
         return store.searchVector(request);
     }

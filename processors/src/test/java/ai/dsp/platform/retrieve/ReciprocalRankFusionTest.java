@@ -44,12 +44,24 @@ class ReciprocalRankFusionTest {
 
     @Test
     void aLowerGraphWeightLeavesWhatOnlyTheGraphFindsBelowWhatKeywordAndDenseAgreeOn() {
-        ReciprocalRankFusion lighterGraph = new ReciprocalRankFusion(60, 0.5);
+        ReciprocalRankFusion lighterGraph = new ReciprocalRankFusion(60, 1.0, 1.0, 0.5);
         List<ReciprocalRankFusion.Fused> fused = lighterGraph.fuse(List.of(hit("a"), hit("b"), hit("c")), List.of(hit("a"), hit("b"), hit("c")),
                 List.of(hit("a"), hit("d")), 4);
 
         assertThat(fused).extracting(f -> f.chunk().documentId()).containsExactly("a", "b", "c", "d");
         // first in every leg: 2 / (k + 1), as in hybrid, whatever the weight
         assertThat(fused.get(0).score()).isCloseTo(2.0 / 61, within(1e-12));
+    }
+
+    @Test
+    void aHeavierKeywordLegPutsWhatOnlyKeywordFindsAboveWhatOnlyDenseFinds() {
+        ReciprocalRankFusion keywordHeavy = new ReciprocalRankFusion(60, 3.0, 1.0, 0.0);
+        List<ReciprocalRankFusion.Fused> fused = keywordHeavy.fuse(List.of(hit("k1"), hit("k2")), List.of(hit("d1"), hit("d2")), 4);
+
+        assertThat(fused).extracting(f -> f.chunk().documentId()).containsExactly("k1", "k2", "d1", "d2");
+        // scaled so that the weights move ranks, not the score of a chunk both legs rank first (2 / (k + 1))
+        assertThat(fused.get(0).score()).isCloseTo(2.0 / 4 * 3.0 / 61, within(1e-12));
+        assertThat(RRF.fuse(List.of(hit("k1"), hit("k2")), List.of(hit("d1"), hit("d2")), 4))
+                .extracting(f -> f.chunk().documentId()).containsExactly("d1", "k1", "d2", "k2");
     }
 }

@@ -107,6 +107,37 @@ public abstract class ChunkStoreContract {
         void returnsAtMostK() {
             assertThat(store.searchKeyword(keyword("the account report laptop", 2))).hasSize(2);
         }
+
+        @Test
+        void weightedTermsRankByTheirWeightedScores() {
+            // "account" is in the password and cpp chunks, "laptop" in vpn's: the heavier term's chunks lead
+            List<ScoredChunk> laptopFirst = store.searchKeyword(SearchRequest.weightedTerms(COLLECTION,
+                    Map.of("account", 0.1, "laptop", 0.9), 10, List.of()));
+            List<ScoredChunk> accountFirst = store.searchKeyword(SearchRequest.weightedTerms(COLLECTION,
+                    Map.of("account", 0.9, "laptop", 0.1), 10, List.of()));
+
+            assertThat(documentIds(laptopFirst)).hasSize(3).first().isEqualTo("vpn");
+            assertThat(documentIds(accountFirst)).hasSize(3).last().isEqualTo("vpn");
+            assertThat(documentIds(store.searchKeyword(SearchRequest.weightedTerms(COLLECTION, Map.of("account", 1.0), 10,
+                    List.of(new Equals("documentId", "cpp")))))).containsExactly("cpp");
+            assertThat(store.searchKeyword(SearchRequest.weightedTerms(COLLECTION, Map.of(), 10, List.of()))).isEmpty();
+        }
+
+        @Test
+        void termStatisticsCountEachChunksAnalysedTermsAndTheirDocumentFrequencies() {
+            List<ScoredChunk> hits = store.searchKeyword(keyword("account", 10));
+            List<Chunk> found = hits.stream().map(ScoredChunk::chunk).toList();
+
+            TermStatistics statistics = store.termStatistics(COLLECTION, found);
+
+            assertThat(statistics.chunks()).isEqualTo(4);
+            assertThat(statistics.chunkTerms()).hasSize(2);
+            Map<String, Integer> password = statistics.chunkTerms().get(documentIds(hits).indexOf("password"));
+            // stemmed, stop words gone, repeats counted
+            assertThat(password).containsEntry("reset", 2).containsEntry("password", 1).doesNotContainKey("the");
+            assertThat(statistics.documentFrequency("account")).isEqualTo(2);
+            assertThat(statistics.documentFrequency("reset")).isEqualTo(1);
+        }
     }
 
     @Nested

@@ -27,7 +27,7 @@ import ai.dsp.platform.metrics.PlatformMetrics;
 import ai.dsp.platform.retrieve.InvalidatingChunkStore;
 import ai.dsp.platform.retrieve.QueryCache;
 import ai.dsp.platform.retrieve.QueryService;
-import ai.dsp.platform.retrieve.RetrievalProperties;
+import ai.dsp.platform.retrieve.RetrievalCollections;
 import ai.dsp.platform.retrieve.Retriever;
 import ai.dsp.platform.store.ChunkStore;
 import ai.dsp.platform.store.lucene.LuceneChunkStore;
@@ -43,6 +43,9 @@ import org.springframework.context.annotation.Configuration;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -148,10 +151,23 @@ public class PlatformConfiguration {
         return new InboxFiles(properties.inbox());
     }
 
+    /**
+     * Its keyword searches run on a few threads of their own beside the query threads, which embed
+     * meanwhile; when all are busy the query thread searches itself (no queue to wait in).
+     */
     @Bean
-    Retriever retriever(ChunkStore store, Embedder embedder, CollectionCatalog catalog, RetrievalProperties properties,
+    Retriever retriever(ChunkStore store, Embedder embedder, CollectionCatalog catalog, RetrievalCollections settings,
                         QueryCache cache, PlatformMetrics metrics, KnowledgeGraph graph) {
-        return new Retriever(store, embedder, catalog, properties, cache, metrics, graph);
+        int threads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+        AtomicInteger created = new AtomicInteger();
+        ThreadPoolExecutor keywordSearches = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "keyword-search-" + created.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                }, new ThreadPoolExecutor.CallerRunsPolicy());
+        keywordSearches.allowCoreThreadTimeOut(true);
+        return new Retriever(store, embedder, catalog, settings, cache, metrics, graph, keywordSearches);
     }
 
     /** An OpenAI-compatible endpoint when one is configured, else extractive answers that need no LLM. */

@@ -1,6 +1,7 @@
 package ai.dsp.platform.store.elasticsearch;
 
 import ai.dsp.platform.store.Chunk;
+import ai.dsp.platform.store.EnglishTerms;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;

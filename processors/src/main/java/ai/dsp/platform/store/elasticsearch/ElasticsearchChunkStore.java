@@ -2,6 +2,11 @@ package ai.dsp.platform.store.elasticsearch;
 
 import ai.dsp.platform.store.Chunk;
 import ai.dsp.platform.store.ChunkStore;
+import co.elastic.clients.elasticsearch.core.MtermvectorsResponse;
+import co.elastic.clients.elasticsearch.core.mtermvectors.MultiTermVectorsResult;
+import co.elastic.clients.elasticsearch.core.termvectors.TermVector;
+import ai.dsp.platform.store.EnglishTerms;
+import ai.dsp.platform.store.TermStatistics;
 import ai.dsp.platform.store.MetadataFilter;
 import ai.dsp.platform.store.ChunksRejectedException;
 import ai.dsp.platform.store.ScoredChunk;
@@ -22,6 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Collection;
 import java.util.List;
@@ -134,15 +140,71 @@ public final class ElasticsearchChunkStore implements ChunkStore {
         StoreArguments.requirePositiveK(request);
         StoreArguments.requireValidCollection(request.collection());
         ensureOpen();
-        String terms = english.of(request.text());
-        if (terms.isEmpty()) {
+        Query match = request.terms() != null ? weighted(request.terms()) : analysed(request.text());
+        if (match == null) {
             return List.of();
         }
-        Query match = Query.of(q -> q.match(m -> m.field(ChunkSources.TERMS).query(terms)));
         List<Query> filters = FilterClauses.allOf(request.filters());
         Query query = filters.isEmpty() ? match : Query.of(q -> q.bool(b -> b.must(match).filter(filters)));
         return search(indexes.alias(request.collection()), request.k(), s -> s.query(query));
     }
+
+    private Query analysed(String text) {
+        String terms = english.of(text);
+        return terms.isEmpty() ? null : Query.of(q -> q.match(m -> m.field(ChunkSources.TERMS).query(terms)));
+    }
+
+    private static Query weighted(Map<String, Double> terms) {
+        if (terms.isEmpty()) {
+            return null;
+        }
+        List<Query> clauses = new ArrayList<>(terms.size());
+        terms.forEach((term, weight) -> clauses.add(Query.of(q -> q.term(t -> t.field(ChunkSources.TERMS).value(term)
+                .boost(weight.floatValue())))));
+        return Query.of(q -> q.bool(b -> b.should(clauses)));
+    }
+
+    /**
+     * The chunks' term vectors with term statistics, one multi-term-vectors call; the index holds
+     * one shard, so its document frequencies are the collection's. A chunk the index no longer
+     * holds is analysed here and its terms counted as rare.
+     */
+    @Override
+    public TermStatistics termStatistics(String collection, List<Chunk> chunks) {
+        StoreArguments.requireValidCollection(collection);
+        ensureOpen();
+        if (chunks.isEmpty() || indexes.current(collection).isEmpty()) {
+            return new TermStatistics(chunks.stream().map(chunk -> TermStatistics.counts(english.terms(chunk.text()))).toList(), Map.of(), 0);
+        }
+        List<String> ids = chunks.stream().map(Chunk::id).toList();
+        MtermvectorsResponse response = ElasticsearchFailures.call(() -> client.mtermvectors(m -> m
+                .index(indexes.alias(collection)).ids(ids).fields(ChunkSources.TERMS)
+                .termStatistics(true).fieldStatistics(true).positions(false).offsets(false).payloads(false)));
+        Map<String, Map<String, Integer>> byId = new HashMap<>();
+        Map<String, Long> frequencies = new HashMap<>();
+        long documents = 0;
+        for (MultiTermVectorsResult doc : response.docs()) {
+            TermVector vector = doc.termVectors() == null ? null : doc.termVectors().get(ChunkSources.TERMS);
+            if (vector == null) {
+                continue;
+            }
+            if (vector.fieldStatistics() != null) {
+                documents = Math.max(documents, vector.fieldStatistics().docCount());
+            }
+            Map<String, Integer> counts = new HashMap<>();
+            vector.terms().forEach((term, stats) -> {
+                counts.put(term, stats.termFreq());
+                if (stats.docFreq() != null) {
+                    frequencies.put(term, stats.docFreq().longValue());
+                }
+            });
+            byId.put(doc.id(), counts);
+        }
+        List<Map<String, Integer>> chunkTerms = chunks.stream()
+                .map(chunk -> byId.getOrDefault(chunk.id(), TermStatistics.counts(english.terms(chunk.text())))).toList();
+        return new TermStatistics(chunkTerms, frequencies, documents);
+    }
+
 
     @Override
     public List<ScoredChunk> searchVector(SearchRequest request) {

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -18,6 +19,8 @@ import java.util.stream.Stream;
 import ai.dsp.platform.lucene.LuceneIndex;
 import ai.dsp.platform.store.Chunk;
 import ai.dsp.platform.store.ChunkStore;
+import ai.dsp.platform.store.EnglishTerms;
+import ai.dsp.platform.store.TermStatistics;
 import ai.dsp.platform.store.MetadataFilter;
 import ai.dsp.platform.store.ScoredChunk;
 import ai.dsp.platform.store.SearchRequest;
@@ -29,6 +32,9 @@ import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.BoostQuery;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.Query;
@@ -49,6 +55,7 @@ public final class LuceneChunkStore implements ChunkStore {
     private final Duration commitInterval;
     // Stemming and stop words give noticeably better BM25 on English prose than StandardAnalyzer.
     private final Analyzer analyzer = new EnglishAnalyzer();
+    private final EnglishTerms english = new EnglishTerms();
     private final ChunkDocuments chunkDocuments = new ChunkDocuments();
     private final Map<String, LuceneIndex> indexes = new ConcurrentHashMap<>();
     // Guards opening indexes against close(), so no index is opened after close has run.
@@ -96,16 +103,46 @@ public final class LuceneChunkStore implements ChunkStore {
     @Override
     public List<ScoredChunk> searchKeyword(SearchRequest request) {
         StoreArguments.requirePositiveK(request);
-        if (request.text() == null) {
-            return List.of();
-        }
-        // Analysing the text into terms, rather than parsing it, means no user input is Lucene syntax.
-        Query text = new QueryBuilder(analyzer).createBooleanQuery(ChunkDocuments.TEXT, request.text());
+        Query text = request.terms() != null ? weighted(request.terms()) : analysed(request.text());
         if (text == null) {
             return List.of();
         }
         return search(request.collection(), filtered(text, request.filters()), request.k());
     }
+
+    /** Analysing the text into terms, rather than parsing it, means no user input is Lucene syntax. */
+    private Query analysed(String text) {
+        return text == null ? null : new QueryBuilder(analyzer).createBooleanQuery(ChunkDocuments.TEXT, text);
+    }
+
+    private static Query weighted(Map<String, Double> terms) {
+        if (terms.isEmpty()) {
+            return null;
+        }
+        BooleanQuery.Builder query = new BooleanQuery.Builder();
+        terms.forEach((term, weight) -> query.add(
+                new BoostQuery(new TermQuery(new Term(ChunkDocuments.TEXT, term)), weight.floatValue()), Occur.SHOULD));
+        return query.build();
+    }
+
+    /** The chunks' terms as the index analysed them (same analyzer), and their document frequencies from its reader. */
+    @Override
+    public TermStatistics termStatistics(String collection, List<Chunk> chunks) {
+        List<Map<String, Integer>> chunkTerms = chunks.stream().map(chunk -> TermStatistics.counts(english.terms(chunk.text()))).toList();
+        return existingIndex(collection).map(index -> index.read(searcher -> {
+            IndexReader reader = searcher.getIndexReader();
+            Map<String, Long> frequencies = new HashMap<>();
+            for (Map<String, Integer> terms : chunkTerms) {
+                for (String term : terms.keySet()) {
+                    if (!frequencies.containsKey(term)) {
+                        frequencies.put(term, (long) reader.docFreq(new Term(ChunkDocuments.TEXT, term)));
+                    }
+                }
+            }
+            return new TermStatistics(chunkTerms, frequencies, reader.numDocs());
+        })).orElse(new TermStatistics(chunkTerms, Map.of(), 0));
+    }
+
 
     @Override
     public List<ScoredChunk> searchVector(SearchRequest request) {
@@ -169,6 +206,7 @@ public final class LuceneChunkStore implements ChunkStore {
             }
         });
         analyzer.close();
+        english.close();
         if (!failures.isEmpty()) {
             RuntimeException first = failures.get(0);
             failures.stream().skip(1).forEach(first::addSuppressed);

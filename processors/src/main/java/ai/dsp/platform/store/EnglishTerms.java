@@ -1,4 +1,4 @@
-package ai.dsp.platform.store.elasticsearch;
+package ai.dsp.platform.store;
 
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
@@ -7,37 +7,42 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * English analysis done here, with the embedded store's own Lucene {@link EnglishAnalyzer}, and
- * sent to Elasticsearch as whitespace-separated terms. Both stores then stem, drop stop words
- * and score BM25 over exactly the same terms, and the cluster needs no analysis plugin (the
- * English analyzer lives in a module that minimal distributions leave out). Thread-safe.
+ * The English analysis BM25 sees in both stores: Lucene's {@link EnglishAnalyzer} (stemming, stop
+ * words). The embedded store indexes with it; Elasticsearch is sent its terms whitespace-separated,
+ * so both stores score exactly the same terms and the cluster needs no analysis plugin (the
+ * English analyzer lives in a module that minimal distributions leave out). Query expansion reads
+ * texts with it too, so its terms are the index's. Thread-safe.
  */
-final class EnglishTerms implements AutoCloseable {
+public final class EnglishTerms implements AutoCloseable {
 
     private final Analyzer analyzer = new EnglishAnalyzer();
 
     /** The text's terms separated by single spaces; empty when nothing is left (only stop words). */
-    String of(String text) {
+    public String of(String text) {
+        return String.join(" ", terms(text));
+    }
+
+    /** The text's terms in order, repeats kept. */
+    public List<String> terms(String text) {
+        List<String> terms = new ArrayList<>();
         if (text == null || text.isBlank()) {
-            return "";
+            return terms;
         }
-        StringBuilder terms = new StringBuilder(text.length());
         try (TokenStream tokens = analyzer.tokenStream("text", text)) {
             CharTermAttribute term = tokens.addAttribute(CharTermAttribute.class);
             tokens.reset();
             while (tokens.incrementToken()) {
-                if (!terms.isEmpty()) {
-                    terms.append(' ');
-                }
-                terms.append(term);
+                terms.add(term.toString());
             }
             tokens.end();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot analyse text", e);
         }
-        return terms.toString();
+        return terms;
     }
 
     @Override
