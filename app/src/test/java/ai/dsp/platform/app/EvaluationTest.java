@@ -56,6 +56,33 @@ class EvaluationTest {
     }
 
     @Test
+    void tuningFusesTheLegsUnderEverySettingAndWritesTheBestWithItsHeldOutFigure() throws IOException {
+        Path dataset = corpusJsonlDataset(work.resolve("mini-beir"));
+        Path out = work.resolve("tuned");
+
+        int exit = EvalCommand.run(List.of("--dataset", dataset.toString(), "--out", out.toString(), "--tune", "--dsp.ingest.poll-delay=100ms"));
+
+        assertThat(exit).isZero();
+        JsonNode report = AppHarness.JSON.readTree(out.resolve("report.json").toFile());
+        List<String> rows = new ArrayList<>();
+        report.path("modes").forEach(mode -> rows.add(mode.path("mode").asText()));
+        assertThat(rows).hasSize(7).startsWith("keyword", "keyword+rm3", "dense", "hybrid", "hybrid+rm3").endsWith("hybrid tuned, two-fold held out");
+        assertThat(rows.get(5)).startsWith("hybrid tuned: keyword ");
+        JsonNode tuned = report.path("modes").get(5).path("mean");
+        // the chosen setting is at least level with the better leg on both figures
+        for (int leg = 0; leg < 3; leg++) {
+            JsonNode mean = report.path("modes").get(leg).path("mean");
+            assertThat(tuned.path("ndcg10").asDouble()).isGreaterThanOrEqualTo(mean.path("ndcg10").asDouble() - 1e-9);
+            assertThat(tuned.path("ap").asDouble()).isGreaterThanOrEqualTo(mean.path("ap").asDouble() - 1e-9);
+        }
+        assertThat(report.path("modes").get(5).path("latencyP50Ms").asDouble()).isPositive();
+        assertThat(out.resolve("report.md")).content().contains("Tuned over 256 settings", "| hybrid+rm3 |");
+        assertThat(out.resolve("tuned.yaml")).content().contains("rag_config:", "keyword_weight:", "rrf_k_constant:", "candidate_depth:",
+                "query_expansion_enabled:", "\"[NAME]\":", "keyword-weight:");
+        assertThat(EvalCommand.run(List.of("--dataset", dataset.toString(), "--tune", "--mode", "hybrid"))).isEqualTo(2);
+    }
+
+    @Test
     void theBenchCommandMeasuresIngestionRetrievalAndMemoryInOneRun() throws IOException {
         Path dataset = corpusJsonlDataset(work.resolve("mini-beir"));
         Path out = work.resolve("bench");

@@ -1,5 +1,9 @@
 package ai.dsp.platform.app;
 
+import ai.dsp.platform.retrieve.RetrievalCollections;
+import ai.dsp.platform.retrieve.RetrievalSettings;
+import ai.dsp.platform.retrieve.Rm3;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -21,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -49,9 +54,11 @@ class FrontDoorTest {
                   "environments": {"development": {"secrets": {}}},
                   "modules": [
                     {"module_type": "rag_config", "name": "fdtest-docs-rag_config", "version": "1",
-                     "config": {"vector_store_type": "lucene", "embedding_model": "all-MiniLM-L6-v2", "retrieval_k": 3}},
+                     "config": {"vector_store_type": "lucene", "embedding_model": "all-MiniLM-L6-v2", "retrieval_k": 3,
+                                "keyword_weight": 2.5, "rrf_k_constant": 20, "candidate_depth": 80, "query_expansion_enabled": true}},
                     {"module_type": "rag_config", "name": "fdtest-old-rag_config", "version": "1", "status": "deprecated",
-                     "config": {"vector_store_type": "lucene", "embedding_model": "all-MiniLM-L6-v2"}},
+                     "config": {"vector_store_type": "lucene", "embedding_model": "all-MiniLM-L6-v2", "dense_weight": "heavy",
+                                "keyword_weight": -1, "query_expansion_enabled": true, "query_expansion_strategy": "multi_query"}},
                     {"module_type": "rag_config", "name": "fdtest-off-rag_config", "version": "1", "status": "disabled",
                      "config": {"vector_store_type": "lucene", "embedding_model": "all-MiniLM-L6-v2"}},
                     {"module_type": "rag_config", "name": "fdtest-next-rag_config", "version": "1", "status": "development",
@@ -89,6 +96,28 @@ class FrontDoorTest {
     @AfterAll
     static void stop() {
         app.close();
+    }
+
+    @Test
+    void aRagModuleSetsItsCollectionsFusionWeightsAndExpansionAndABadValueLeavesTheDefault() {
+        RetrievalCollections collections = app.bean(RetrievalCollections.class);
+
+        RetrievalSettings docs = collections.of("fdtest.fdtest-docs-rag_config");
+        assertThat(docs.keywordWeight()).isEqualTo(2.5);
+        assertThat(docs.denseWeight()).isEqualTo(1.0);
+        assertThat(docs.rrfK()).isEqualTo(20);
+        assertThat(docs.candidates()).isEqualTo(80);
+        assertThat(docs.rm3()).isEqualTo(new Rm3.Settings(10, 10, 0.5));
+        // a weight that is no number or out of range, and an expansion that needs an LLM it has not got: the defaults
+        RetrievalSettings old = collections.of("fdtest.fdtest-old-rag_config");
+        assertThat(old.keywordWeight()).isEqualTo(1.0);
+        assertThat(old.denseWeight()).isEqualTo(1.0);
+        assertThat(old.rm3()).isNull();
+        assertThat(collections.of("default").candidates()).isEqualTo(50);
+        // the module's settings are the ones its queries run with: its one chunk, first in both legs, scores 2 / (k + 1) with its k of 20
+        AppHarness.Reply retrieved = reader.postJson("/fdtest/" + DOCS + "/retrieve", Map.of("query", "nightly backups"));
+        assertThat(retrieved.status()).as(String.valueOf(retrieved.body())).isEqualTo(200);
+        assertThat(retrieved.body().path("results").path(0).path("score").asDouble()).isCloseTo(2.0 / 21, within(1e-6));
     }
 
     @Test

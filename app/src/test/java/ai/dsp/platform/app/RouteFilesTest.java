@@ -196,6 +196,20 @@ class RouteFilesTest {
         assertThat(broken.status()).isEqualTo(200);
         assertThat(broken.body().path("valid").asBoolean()).isFalse();
         assertThat(broken.body().path("findings").toString()).contains("option brokers names a host", "option password holds a secret");
+        // components are looked up on the class path one by one: one there and one not
+        AppHarness.Reply components = app.send("POST", "/api/v1/admin/routes/validate", """
+                - route:
+                    id: components
+                    description: one installed component and one that is not
+                    routeConfigurationId: dsp-error-policy
+                    from:
+                      uri: "paho-mqtt5:{{dsp.test.topic:docs}}"
+                      steps:
+                        - to:
+                            uri: "carrier-pigeon:loft"
+                """, Map.of("Content-Type", "application/yaml"));
+        assertThat(components.body().path("findings").toString()).contains("no component 'carrier-pigeon' is installed")
+                .doesNotContain("no component 'paho-mqtt5'");
 
         AppHarness.Reply valid = app.send("POST", "/api/v1/admin/routes/validate", hello("checked", "Answers"),
                 Map.of("Content-Type", "application/yaml"));

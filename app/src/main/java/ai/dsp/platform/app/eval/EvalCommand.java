@@ -12,19 +12,22 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code java -jar app.jar eval --dataset DIR [--mode MODE[,MODE...]|all] [--collection X]
+ * {@code java -jar app.jar eval --dataset DIR [--mode MODE[,MODE...]|all | --tune] [--collection X]
  * [--max-hops N] [--out DIR] [--any.setting=value ...]}: starts the platform on its own data
  * folder (under {@code --out} unless {@code --dsp.data-dir} says otherwise), evaluates, writes the
  * report files and prints the table. {@code all} is keyword, dense and hybrid; a graph mode
  * ({@code graph}, {@code hybrid+graph}) turns the knowledge graph on for the evaluation's
  * collection with {@code max_hops} N (2 unless given), on the Neo4j of {@code dsp.graph.uri}.
+ * {@code --tune} searches hybrid's fusion settings instead ({@link Tuning}) and writes the best to
+ * {@code tuned.yaml} beside the report.
  */
 public final class EvalCommand {
 
     public static final String NAME = "eval";
     private static final Set<String> OPTIONS = Set.of("dataset", "mode", "collection", "out", "max-hops");
-    private static final String USAGE = "usage: eval --dataset DIR [--mode keyword|dense|hybrid|graph|hybrid+graph[,...]|all]"
+    private static final String USAGE = "usage: eval --dataset DIR [--mode keyword|dense|hybrid|graph|hybrid+graph[,...]|all | --tune]"
             + " [--collection NAME] [--max-hops 1..3] [--out DIR]";
+    private static final String TUNE = "--tune";
     private static final String DEFAULT_MAX_HOPS = "2";
 
     private EvalCommand() {
@@ -32,6 +35,8 @@ public final class EvalCommand {
 
     /** Runs the command; returns the process exit code. */
     public static int run(List<String> args) {
+        boolean tune = args.contains(TUNE);
+        args = args.stream().filter(arg -> !TUNE.equals(arg)).toList();
         CommandLine command;
         BeirDataset dataset;
         List<RetrievalMode> modes;
@@ -40,6 +45,9 @@ public final class EvalCommand {
             command = CommandLine.parse(args, OPTIONS);
             dataset = BeirDataset.open(Path.of(command.required("dataset")));
             modes = modes(command.optional("mode", "all"));
+            if (tune && command.options().containsKey("mode")) {
+                throw new IllegalArgumentException("--tune ranks keyword, dense and hybrid itself: it takes no --mode");
+            }
             collection = command.optional("collection", Evaluation.defaultCollection(dataset, Instant.now()));
             if (modes.stream().anyMatch(EvalCommand::needsGraph)) {
                 command = command.withDefaults("--dsp.graph.enabled=true",
@@ -52,9 +60,16 @@ public final class EvalCommand {
         }
         Path out = Path.of(command.optional("out", "eval-reports/" + dataset.name()));
         try (ConfigurableApplicationContext app = command.startPlatform(out)) {
-            EvaluationReport report = app.getBean(Evaluation.class).run(dataset, modes, collection, new TerminalProgress());
-            List<Path> files = EvaluationFiles.write(report, out);
-            System.out.print(EvaluationFiles.markdown(report));
+            List<Path> files;
+            if (tune) {
+                Tuning.Result result = app.getBean(Tuning.class).run(dataset, collection, new TerminalProgress());
+                files = EvaluationFiles.write(result, out);
+                System.out.print(EvaluationFiles.markdown(result));
+            } else {
+                EvaluationReport report = app.getBean(Evaluation.class).run(dataset, modes, collection, new TerminalProgress());
+                files = EvaluationFiles.write(report, out);
+                System.out.print(EvaluationFiles.markdown(report));
+            }
             System.out.println();
             files.forEach(file -> System.out.println("wrote " + file.toAbsolutePath()));
             return 0;

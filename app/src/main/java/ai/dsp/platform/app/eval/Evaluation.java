@@ -10,6 +10,7 @@ import ai.dsp.platform.ingest.IngestJob;
 import ai.dsp.platform.retrieve.RetrievalMode;
 import ai.dsp.platform.retrieve.RetrievedChunk;
 import ai.dsp.platform.retrieve.Retriever;
+import ai.dsp.platform.store.Chunk;
 import ai.dsp.platform.store.ChunkStore;
 import org.apache.camel.ProducerTemplate;
 import org.springframework.stereotype.Component;
@@ -62,22 +63,35 @@ public class Evaluation {
      * @param collection a new collection's name, or null for {@code eval-<dataset>-<time>}
      */
     public EvaluationReport run(BeirDataset dataset, List<RetrievalMode> modes, String collection, Progress progress) {
-        String target = freshCollection(collection == null ? defaultCollection(dataset, clock.instant()) : collection);
-        long started = System.nanoTime();
-        int size = ingest(dataset, target, progress);
-        awaitIngested(registry, target, size, progress);
-        double ingestSeconds = (System.nanoTime() - started) / 1e9;
-
-        List<BeirDataset.Query> queries = dataset.judgedQueries();
+        Ingested ingested = ingest(dataset, collection, progress);
         List<EvaluationReport.ModeResult> results = new ArrayList<>();
         for (RetrievalMode mode : modes) {
-            results.add(evaluate(target, mode, queries, progress));
+            results.add(evaluate(ingested.collection(), mode, ingested.queries(), progress));
         }
-        return new EvaluationReport(dataset.name(), target, clock.instant(), size, count(target, DocumentStatus.INDEXED),
-                count(target, DocumentStatus.FAILED), store.countChunks(target), ingestSeconds, queries.size(), DEPTH, results);
+        return report(ingested, results);
     }
 
-    private int ingest(BeirDataset dataset, String collection, Progress progress) {
+    /** A dataset in a fresh collection of its own, with its judged queries. */
+    record Ingested(BeirDataset dataset, String collection, int documents, double ingestSeconds, List<BeirDataset.Query> queries) {
+    }
+
+    /** The corpus through the ingestion pipeline into a fresh collection ({@code collection}, or null for the default name). */
+    Ingested ingest(BeirDataset dataset, String collection, Progress progress) {
+        String target = freshCollection(collection == null ? defaultCollection(dataset, clock.instant()) : collection);
+        long started = System.nanoTime();
+        int size = send(dataset, target, progress);
+        awaitIngested(registry, target, size, progress);
+        return new Ingested(dataset, target, size, (System.nanoTime() - started) / 1e9, dataset.judgedQueries());
+    }
+
+    /** The report of rows ranked over an ingested dataset. */
+    EvaluationReport report(Ingested ingested, List<EvaluationReport.ModeResult> rows) {
+        String target = ingested.collection();
+        return new EvaluationReport(ingested.dataset().name(), target, clock.instant(), ingested.documents(), count(target, DocumentStatus.INDEXED),
+                count(target, DocumentStatus.FAILED), store.countChunks(target), ingested.ingestSeconds(), ingested.queries().size(), DEPTH, rows);
+    }
+
+    private int send(BeirDataset dataset, String collection, Progress progress) {
         progress.start("ingest " + dataset.name(), dataset.size());
         String requestId = "eval-" + collection;
         int sent = 0;
@@ -141,10 +155,23 @@ public class Evaluation {
     static List<String> documentRanking(List<RetrievedChunk> chunks) {
         Set<String> ranking = new LinkedHashSet<>();
         for (RetrievedChunk chunk : chunks) {
-            Object corpusId = chunk.metadata() == null ? null : chunk.metadata().get(CORPUS_ID);
-            ranking.add(corpusId == null ? chunk.documentId() : corpusId.toString());
+            ranking.add(corpusId(chunk.documentId(), chunk.metadata()));
         }
         return List.copyOf(ranking);
+    }
+
+    /** {@link #documentRanking} of store hits. */
+    static List<String> documentsOf(List<Chunk> chunks) {
+        Set<String> ranking = new LinkedHashSet<>();
+        for (Chunk chunk : chunks) {
+            ranking.add(corpusId(chunk.documentId(), chunk.metadata()));
+        }
+        return List.copyOf(ranking);
+    }
+
+    private static String corpusId(String documentId, Map<String, Object> metadata) {
+        Object corpusId = metadata == null ? null : metadata.get(CORPUS_ID);
+        return corpusId == null ? documentId : corpusId.toString();
     }
 
     private String freshCollection(String requested) {

@@ -47,6 +47,60 @@ public final class EvaluationFiles {
         return List.of(json, markdown, chart);
     }
 
+    /**
+     * A tuning's files: the report's ({@link #write}) with the grid's leaders added to
+     * {@code report.md}, and {@code tuned.yaml}: the chosen setting as a rag_config module's
+     * fields and as configuration, with its figures.
+     */
+    public static List<Path> write(Tuning.Result tuning, Path dir) throws IOException {
+        List<Path> files = new java.util.ArrayList<>(write(tuning.report(), dir));
+        Files.writeString(dir.resolve("report.md"), markdown(tuning));
+        Path tuned = dir.resolve("tuned.yaml");
+        Files.writeString(tuned, tunedYaml(tuning));
+        files.add(tuned);
+        return files;
+    }
+
+    static String markdown(Tuning.Result tuning) {
+        StringBuilder md = new StringBuilder(markdown(tuning.report()));
+        md.append(String.format(Locale.ROOT, "%nTuned over %d settings; the chosen one is %.3f x the better leg (the smaller of its nDCG@10"
+                + " and MAP ratios). The ten best:%n%n", tuning.settingsTried(), tuning.margin()));
+        md.append("| setting | nDCG@10 | MAP | Recall@100 |\n| --- | ---: | ---: | ---: |\n");
+        for (Tuning.Candidate candidate : tuning.leaders()) {
+            RankingMetrics mean = candidate.mean(i -> true);
+            md.append(String.format(Locale.ROOT, "| %s | %.4f | %.4f | %.4f |%n", Tuning.describe(candidate.settings()),
+                    mean.ndcg10(), mean.ap(), mean.recall100()));
+        }
+        return md.toString();
+    }
+
+    static String tunedYaml(Tuning.Result tuning) {
+        var best = tuning.best();
+        RankingMetrics figures = tuning.leaders().get(0).mean(i -> true);
+        return String.format(Locale.ROOT, """
+                # eval --tune on %s (%d judged queries, %s): hybrid nDCG@10 %.4f, MAP %.4f, Recall@100 %.4f,
+                # %.3f x the better of keyword and dense. Put these fields in a rag_config module's config,
+                rag_config:
+                  keyword_weight: %s
+                  dense_weight: %s
+                  rrf_k_constant: %d
+                  candidate_depth: %d
+                  query_expansion_enabled: %s
+                # or in the platform's configuration (application.yaml), NAME being the collection's name:
+                dsp:
+                  retrieval:
+                    collections:
+                      "[NAME]":
+                        keyword-weight: %s
+                        dense-weight: %s
+                        rrf-k: %d
+                        candidates: %d
+                        rm3: %s
+                """, tuning.report().dataset(), tuning.report().judgedQueries(), tuning.report().finishedAt(), figures.ndcg10(), figures.ap(),
+                figures.recall100(), tuning.margin(), best.keywordWeight(), best.denseWeight(), best.rrfK(), best.candidates(), best.rm3() != null,
+                best.keywordWeight(), best.denseWeight(), best.rrfK(), best.candidates(), best.rm3() != null);
+    }
+
     static String markdown(EvaluationReport report) {
         StringBuilder md = new StringBuilder();
         md.append("# Evaluation of ").append(report.dataset()).append("\n\n");

@@ -8,6 +8,7 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.Route;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.spi.FactoryFinder;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.apache.camel.support.PluginHelper;
@@ -65,7 +66,7 @@ public class RouteFiles implements CamelContextConfiguration {
     private final Map<Path, Refusal> refused = new ConcurrentHashMap<>();
     private volatile CamelContext camel;
     private volatile Path dir;
-    private volatile Set<String> installedComponents;
+    private final Map<String, Boolean> installedComponents = new ConcurrentHashMap<>();
     private ProducerTemplate producer;
     private ScheduledExecutorService watcher;
 
@@ -310,11 +311,10 @@ public class RouteFiles implements CamelContextConfiguration {
     }
 
     private RouteRules.Context neighbours(Path file, Map<Path, RouteReport> others) {
-        Set<String> components = components();
         return new RouteRules.Context() {
             @Override
             public boolean componentInstalled(String scheme) {
-                return components.contains(scheme);
+                return RouteFiles.this.componentInstalled(scheme);
             }
 
             @Override
@@ -339,17 +339,13 @@ public class RouteFiles implements CamelContextConfiguration {
     }
 
     /**
-     * The components this platform has: those on the class path (a scan of its service files,
-     * done once: the class path does not change) and any added in code.
+     * Does this platform have the component: added in code, or on the class path. Looked up by its
+     * one service file, not by listing them all: listing scans every nested jar of the fat jar,
+     * which took minutes at start.
      */
-    private Set<String> components() {
-        Set<String> known = installedComponents;
-        if (known == null) {
-            known = new HashSet<>(camel.getComponentNames());
-            known.addAll(PluginHelper.getComponentNameResolver(camel).resolveNames(camel));
-            installedComponents = Set.copyOf(known);
-        }
-        return known;
+    private boolean componentInstalled(String scheme) {
+        return installedComponents.computeIfAbsent(scheme, name -> camel.getComponentNames().contains(name)
+                || camel.getCamelContextExtension().getFactoryFinder(FactoryFinder.DEFAULT_PATH + "component/").findOptionalClass(name).isPresent());
     }
 
     /** A running route that no file defines (Java), which a file's id must not take. */
