@@ -55,8 +55,13 @@ def split(text):
 def main(out):
     root = sysconfig.get_paths()["stdlib"]
     seen_summaries = set()
+    seen_names = set()
     documents = []
     for name, text in docstrings(root):
+        # a method is named by its module and its own name: of two such in one module, the first is kept
+        if name in seen_names:
+            continue
+        seen_names.add(name)
         summary, body = split(text)
         if len(summary.split()) < MIN_SUMMARY_WORDS or len(body) < MIN_BODY_CHARS:
             continue

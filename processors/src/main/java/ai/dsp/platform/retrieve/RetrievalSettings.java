@@ -3,11 +3,12 @@ package ai.dsp.platform.retrieve;
 /**
  * How one collection's searches fuse and expand: each retriever's {@code candidates} before
  * fusion (at least k), the RRF constant {@code rrfK}, each leg's RRF weight, and RM3 on the
- * keyword leg ({@code rm3} null: off). From {@code dsp.retrieval.*}, a collection's
- * {@code dsp.retrieval.collections.<name>.*} and its {@code rag_config} module, in that order.
+ * keyword leg ({@code rm3} null: off), and the reranker of the fused candidates ({@code reranking}
+ * null: none). From {@code dsp.retrieval.*}, a collection's {@code dsp.retrieval.collections.<name>.*}
+ * and its {@code rag_config} module, in that order.
  */
 public record RetrievalSettings(int candidates, int rrfK, double keywordWeight, double denseWeight, double graphWeight,
-                                Rm3.Settings rm3) {
+                                Rm3.Settings rm3, Reranking reranking) {
 
     public static final int MAX_CANDIDATES = 1000;
     public static final double MAX_WEIGHT = 100;
@@ -27,20 +28,28 @@ public record RetrievalSettings(int candidates, int rrfK, double keywordWeight, 
         }
     }
 
+    public RetrievalSettings(int candidates, int rrfK, double keywordWeight, double denseWeight, double graphWeight, Rm3.Settings rm3) {
+        this(candidates, rrfK, keywordWeight, denseWeight, graphWeight, rm3, null);
+    }
+
     public RetrievalSettings withCandidates(int value) {
-        return new RetrievalSettings(value, rrfK, keywordWeight, denseWeight, graphWeight, rm3);
+        return new RetrievalSettings(value, rrfK, keywordWeight, denseWeight, graphWeight, rm3, reranking);
     }
 
     public RetrievalSettings withRrfK(int value) {
-        return new RetrievalSettings(candidates, value, keywordWeight, denseWeight, graphWeight, rm3);
+        return new RetrievalSettings(candidates, value, keywordWeight, denseWeight, graphWeight, rm3, reranking);
     }
 
     public RetrievalSettings withWeights(double keyword, double dense, double graph) {
-        return new RetrievalSettings(candidates, rrfK, keyword, dense, graph, rm3);
+        return new RetrievalSettings(candidates, rrfK, keyword, dense, graph, rm3, reranking);
     }
 
     public RetrievalSettings withRm3(Rm3.Settings value) {
-        return new RetrievalSettings(candidates, rrfK, keywordWeight, denseWeight, graphWeight, value);
+        return new RetrievalSettings(candidates, rrfK, keywordWeight, denseWeight, graphWeight, value, reranking);
+    }
+
+    public RetrievalSettings withReranking(Reranking value) {
+        return new RetrievalSettings(candidates, rrfK, keywordWeight, denseWeight, graphWeight, rm3, value);
     }
 
     private static void requireWeight(String name, double weight) {

@@ -13,7 +13,11 @@ import ai.dsp.platform.store.MetadataFilter;
 import ai.dsp.platform.store.ScoredChunk;
 import ai.dsp.platform.store.SearchRequest;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +36,7 @@ import java.util.stream.IntStream;
  */
 public final class Retriever {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Retriever.class);
     public static final int MAX_K = 100;
     private static final int MAX_QUERY_CHARS = 4096;
 
@@ -91,7 +96,8 @@ public final class Retriever {
         filters.addAll(scope);
         // the scope is part of the key: one caller's results are never another's
         String cacheKey = String.join("\u0000", mode.wire(), String.valueOf(k), String.valueOf(request.minScore()),
-                String.valueOf(request.maxHops()), filters.toString(), query);
+                String.valueOf(request.maxHops()), String.valueOf(request.useReranking()), String.valueOf(request.filterAfterReranking()),
+                filters.toString(), query);
         QueryCache.Entry entry = cache.lookup(collection, cacheKey);
         Optional<RetrieveResponse> cached = entry.cached();
         if (cache != QueryCache.NONE) {
@@ -101,14 +107,60 @@ public final class Retriever {
             return cached.get();
         }
 
-        List<RetrievedChunk> results = search(collection, query, mode, k, filters, request.maxHops(), true, settings.of(collection));
+        RetrievalSettings with = settings.of(collection);
+        Reranking reranking = reranking(collection, request.useReranking(), with);
+        int depth = reranking == null ? k : Math.max(k, reranking.topN());
+        List<RetrievedChunk> results = search(collection, query, mode, depth, filters, request.maxHops(), true, with);
         if (request.minScore() != null) {
             results = results.stream().filter(r -> r.score() >= request.minScore()).toList();
         }
+        results = reranking == null ? results
+                : rerank(collection, query, results, reranking, !Boolean.FALSE.equals(request.filterAfterReranking()), k);
         RetrieveResponse response = new RetrieveResponse(query, collection, mode.wire(), results,
                 (System.nanoTime() - started) / 1_000_000);
         entry.store(response);
         return response;
+    }
+
+    /** The reranking a request gets: the collection's when the request asks for it or says nothing and the collection reranks by default. */
+    private static Reranking reranking(String collection, Boolean asked, RetrievalSettings with) {
+        if (Boolean.TRUE.equals(asked) && with.reranking() == null) {
+            throw new BadRequestException("collection " + collection + " has no reranker: a rag_config module's reranker_module names one"
+                    + " (a model_server or inference_endpoint module of its project)");
+        }
+        if (Boolean.FALSE.equals(asked) || with.reranking() == null) {
+            return null;
+        }
+        return asked != null || with.reranking().enabledByDefault() ? with.reranking() : null;
+    }
+
+    /**
+     * The candidates in the reranker's order, the top k of them; with {@code filter}, without those
+     * it scores below the threshold. A reranker that fails leaves the fused order (the answer is
+     * worse, not gone), as the seed does.
+     */
+    private List<RetrievedChunk> rerank(String collection, String query, List<RetrievedChunk> candidates, Reranking reranking, boolean filter,
+                                        int k) {
+        if (candidates.isEmpty()) {
+            return candidates;
+        }
+        List<Double> scores;
+        try {
+            scores = reranking.reranker().scores(query, candidates.stream().map(RetrievedChunk::text).toList());
+            if (scores.size() != candidates.size()) {
+                throw new IllegalStateException("it answered " + scores.size() + " scores for " + candidates.size() + " passages");
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("reranker {} of collection {} failed ({}); the fused order is kept", reranking.reranker().name(), collection, e.getMessage());
+            return candidates.subList(0, Math.min(k, candidates.size()));
+        }
+        List<RetrievedChunk> reranked = new ArrayList<>(candidates.size());
+        for (int i = 0; i < candidates.size(); i++) {
+            reranked.add(candidates.get(i).reranked(scores.get(i)));
+        }
+        // a stable sort: passages the reranker ties keep their fused order
+        reranked.sort(Comparator.comparingDouble((RetrievedChunk chunk) -> chunk.rerankScore()).reversed());
+        return reranked.stream().filter(chunk -> !filter || chunk.rerankScore() >= reranking.scoreThreshold()).limit(k).toList();
     }
 
     /**

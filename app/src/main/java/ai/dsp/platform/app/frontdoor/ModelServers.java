@@ -36,11 +36,22 @@ public class ModelServers {
         if (!(query instanceof String text) || text.isBlank()) {
             throw new BadRequestException("query is required");
         }
-        List<String> texts = Embeddings.texts(body.get("texts"), "texts");
-        Map<String, Object> request = new LinkedHashMap<>();
-        request.put("query", text);
-        request.put("texts", texts);
         String model = model(module, body, "default_reranker_model");
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("scores", scores(module, text, Embeddings.texts(body.get("texts"), "texts"), model, exchange));
+        answer.put("model", model);
+        return answer;
+    }
+
+    /**
+     * The module's scores of {@code texts} against {@code query} ({@code model} null: the server's
+     * default), one per text. {@code exchange}: the call it serves, for a token made for its caller;
+     * null for the platform's own calls (a retrieval's reranking).
+     */
+    public List<Double> scores(ProjectModule module, String query, List<String> texts, String model, Exchange exchange) {
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("query", query);
+        request.put("texts", texts);
         if (model != null) {
             request.put("model_name", model);
         }
@@ -49,10 +60,7 @@ public class ModelServers {
             throw new UpstreamException("the model server of module " + module.name() + " answered "
                     + (scores.isArray() ? scores.size() + " scores" : "no scores") + " for " + texts.size() + " texts");
         }
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("scores", scores);
-        answer.put("model", model);
-        return answer;
+        return StreamSupport.stream(scores.spliterator(), false).map(JsonNode::asDouble).toList();
     }
 
     /** {@code POST /{project}/{module}/classify {texts, model_name?}}: the model server's answer as it is. */

@@ -91,7 +91,7 @@ public class RagModules {
         Integer k = request.k() != null ? request.k() : module.config().hasNonNull("retrieval_k") ? module.config().get("retrieval_k").asInt() : null;
         RetrievalMode mode = request.mode() != null ? request.mode() : graphTraversal(module.config()) ? RetrievalMode.HYBRID_GRAPH : null;
         return new RetrieveRequest(request.query(), collection, k, mode, request.filter(), request.minScore(), request.stream(),
-                request.maxHops());
+                request.maxHops(), request.useReranking(), request.filterAfterReranking());
     }
 
     /** {@code retrieval_strategy: graph_traversal}, beside the vector store type or in the seed's {@code vector_store} section. */

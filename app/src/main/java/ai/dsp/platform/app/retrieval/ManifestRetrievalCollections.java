@@ -1,6 +1,13 @@
 package ai.dsp.platform.app.retrieval;
 
+import ai.dsp.platform.app.frontdoor.ModelServers;
+import ai.dsp.platform.app.frontdoor.ProjectModule;
 import ai.dsp.platform.app.frontdoor.RagModules;
+import ai.dsp.platform.app.frontdoor.inference.InferenceClient;
+import ai.dsp.platform.retrieve.Reranker;
+import ai.dsp.platform.retrieve.Reranking;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.beans.factory.ObjectProvider;
 import ai.dsp.platform.controltower.manifest.ManifestService;
 import ai.dsp.platform.controltower.store.ManifestStore;
 import ai.dsp.platform.controltower.store.ManifestVersion;
@@ -19,9 +26,13 @@ import java.util.Map;
  * {@code dsp.retrieval.collections[<name>].*}, and over that its enabled {@code rag_config}
  * module's {@code config}: {@code keyword_weight}, {@code dense_weight}, {@code graph_weight},
  * {@code candidate_depth}, {@code rrf_k_constant} (the seed's name for the RRF constant) and
- * {@code query_expansion_enabled} with {@code query_expansion_strategy} {@code rm3} (the default).
- * Read again whenever a manifest changes. A value out of range is logged and left out, so one bad
- * field does not take the module's other settings with it.
+ * {@code query_expansion_enabled} with {@code query_expansion_strategy} {@code rm3} (the default);
+ * and its reranker: {@code reranker_module} names a {@code model_server} module of the project
+ * (the seed's rerank contract) or an {@code inference_endpoint} (an LLM ranks listwise), with the
+ * seed's {@code reranking} section ({@code top_n} 10, {@code score_threshold} 0.1, {@code model})
+ * and {@code reranker_enabled} (rerank when a request does not say). Read again whenever a
+ * manifest changes. A value out of range, or a reranker module that cannot be used, is logged
+ * and left out, so one bad field does not take the module's other settings with it.
  */
 final class ManifestRetrievalCollections implements RetrievalCollections {
 
@@ -30,11 +41,18 @@ final class ManifestRetrievalCollections implements RetrievalCollections {
 
     private final RetrievalProperties properties;
     private final ManifestService manifests;
+    private final ObjectProvider<ModelServers> modelServers;
+    private final InferenceClient inference;
+    private final ObjectMapper json;
     private volatile Map<String, RetrievalSettings> fromModules = Map.of();
 
-    ManifestRetrievalCollections(RetrievalProperties properties, ManifestService manifests, ManifestStore store) {
+    ManifestRetrievalCollections(RetrievalProperties properties, ManifestService manifests, ManifestStore store,
+                                 ObjectProvider<ModelServers> modelServers, InferenceClient inference, ObjectMapper json) {
         this.properties = properties;
         this.manifests = manifests;
+        this.modelServers = modelServers;
+        this.inference = inference;
+        this.json = json;
         // checked at start: a collection entry out of range fails the start, not a query
         properties.collections().keySet().forEach(properties::settingsOf);
         refresh();
@@ -55,7 +73,14 @@ final class ManifestRetrievalCollections implements RetrievalCollections {
                 if ("rag_config".equals(module.path("module_type").asText()) && !"disabled".equals(module.path("status").asText("enabled"))) {
                     JsonNode config = module.path("config");
                     String collection = RagModules.collectionName(version.projectId(), module.path("name").asText(), config);
-                    collections.put(collection, settings(version.projectId(), module.path("name").asText(), collection, config));
+                    if (collections.containsKey(collection)) {
+                        // settings are the collection's: of two modules on one collection, the first one's hold
+                        LOG.warn("module {} of project {} shares collection {} with another module; that module's retrieval settings apply",
+                                module.path("name").asText(), version.projectId(), collection);
+                        continue;
+                    }
+                    RetrievalSettings settings = settings(version.projectId(), module.path("name").asText(), collection, config);
+                    collections.put(collection, settings.withReranking(reranking(version, module.path("name").asText(), config)));
                 }
             }
         }
@@ -85,6 +110,52 @@ final class ManifestRetrievalCollections implements RetrievalCollections {
             settings = properties.apply(settings, null, null, null, null, null, on);
         }
         return settings;
+    }
+
+    /** The module's reranking, or null when it names no reranker or one that cannot be used. */
+    private Reranking reranking(ManifestVersion version, String module, JsonNode config) {
+        String name = config.path("reranker_module").asText("");
+        if (name.isBlank()) {
+            return null;
+        }
+        JsonNode section = config.path("reranking");
+        try {
+            Reranker reranker = reranker(version, name, section.path("model").asText(null));
+            return new Reranking(reranker, section.path("top_n").asInt(Reranking.DEFAULT_TOP_N),
+                    section.path("score_threshold").asDouble(Reranking.DEFAULT_SCORE_THRESHOLD),
+                    config.path("reranker_enabled").asBoolean(false));
+        } catch (IllegalArgumentException e) {
+            LOG.warn("module {} of project {}: its reranker cannot be used ({}); its queries are not reranked", module,
+                    version.projectId(), e.getMessage());
+            return null;
+        }
+    }
+
+    private Reranker reranker(ManifestVersion version, String name, String model) {
+        JsonNode modules = version.document().path("modules");
+        for (int index = 0; index < modules.size(); index++) {
+            JsonNode candidate = modules.get(index);
+            if (!name.equals(candidate.path("name").asText())) {
+                continue;
+            }
+            String type = candidate.path("module_type").asText();
+            String status = candidate.path("status").asText("enabled");
+            if ("model_server".equals(type)) {
+                if (candidate.path("config").path("jwt_auth_enabled").asBoolean(false)) {
+                    throw new IllegalArgumentException("model_server " + name + " wants a token for the caller, which the platform's own"
+                            + " calls have not got");
+                }
+                return new ModelServerReranker(modelServers.getObject(),
+                        new ProjectModule(version.projectId(), name, type, status, index, version.number(), version.document()),
+                        model != null ? model : candidate.path("config").path("default_reranker_model").asText(null));
+            }
+            if ("inference_endpoint".equals(type)) {
+                JsonNode resolved = manifests.resolveModule(version.document(), index).path("config");
+                return new LlmReranker(inference, inference.module(version.projectId(), name, resolved), json);
+            }
+            throw new IllegalArgumentException("reranker_module " + name + " is a " + type + ", not a model_server or inference_endpoint");
+        }
+        throw new IllegalArgumentException("reranker_module " + name + " is no module of the project");
     }
 
     private interface Setter {
