@@ -84,6 +84,7 @@ public record RetrievalProperties(@Min(1) @Max(1000) Integer candidates, @Min(1)
                 denseWeight != null ? denseWeight : base.denseWeight(),
                 graphWeight != null ? graphWeight : base.graphWeight(),
                 rm3 == null ? base.rm3() : rm3 ? this.rm3.settings() : null,
-                base.reranking());
+                base.reranking(),
+                base.expansion());
     }
 }

@@ -33,6 +33,11 @@ public record RetrievedChunk(
         this(documentId, filename, chunkId, text, score, keywordRank, denseRank, graphRank, graphPath, headingPath, metadata, null);
     }
 
+    public RetrievedChunk withScore(double value) {
+        return new RetrievedChunk(documentId, filename, chunkId, text, value, keywordRank, denseRank, graphRank, graphPath, headingPath,
+                metadata, rerankScore);
+    }
+
     public RetrievedChunk reranked(double rerankerScore) {
         return new RetrievedChunk(documentId, filename, chunkId, text, score, keywordRank, denseRank, graphRank, graphPath, headingPath,
                 metadata, rerankerScore);

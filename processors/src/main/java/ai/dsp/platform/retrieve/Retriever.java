@@ -19,8 +19,11 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -110,7 +113,9 @@ public final class Retriever {
         RetrievalSettings with = settings.of(collection);
         Reranking reranking = reranking(collection, request.useReranking(), with);
         int depth = reranking == null ? k : Math.max(k, reranking.topN());
-        List<RetrievedChunk> results = search(collection, query, mode, depth, filters, request.maxHops(), true, with);
+        List<RetrievedChunk> results = with.expansion() == null
+                ? search(collection, query, mode, depth, filters, request.maxHops(), true, with)
+                : expanded(collection, query, mode, depth, filters, request.maxHops(), with);
         if (request.minScore() != null) {
             results = results.stream().filter(r -> r.score() >= request.minScore()).toList();
         }
@@ -120,6 +125,51 @@ public final class Retriever {
                 (System.nanoTime() - started) / 1_000_000);
         entry.store(response);
         return response;
+    }
+
+    /**
+     * The query and the LLM's versions of it, each searched as the query would be, their rankings
+     * fused by reciprocal rank. Without versions (the LLM failed or wrote none) the query alone.
+     */
+    private List<RetrievedChunk> expanded(String collection, String query, RetrievalMode mode, int depth, List<MetadataFilter> filters,
+                                          Integer maxHops, RetrievalSettings with) {
+        Set<String> queries = new LinkedHashSet<>(List.of(query));
+        try {
+            for (String variant : with.expansion().variants().variants(query, with.expansion().count())) {
+                if (variant != null && !variant.isBlank() && variant.length() <= MAX_QUERY_CHARS && queries.size() <= with.expansion().count()) {
+                    queries.add(variant.strip());
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("query expansion by {} for collection {} failed ({}); the query is searched alone", with.expansion().variants().name(),
+                    collection, e.getMessage());
+        }
+        List<List<RetrievedChunk>> rankings = new ArrayList<>();
+        boolean first = true;
+        for (String each : queries) {
+            // the best dense similarity measured is the user's own query's
+            rankings.add(search(collection, each, mode, depth, filters, maxHops, first, with));
+            first = false;
+        }
+        return rankings.size() == 1 ? rankings.get(0) : fuseRankings(rankings, with.rrfK(), depth);
+    }
+
+    /** Rankings of several queries as one: each chunk scores the sum of 1 / (k + rank) over the rankings that hold it. */
+    static List<RetrievedChunk> fuseRankings(List<List<RetrievedChunk>> rankings, int rrfK, int limit) {
+        Map<String, RetrievedChunk> chunks = new LinkedHashMap<>();
+        Map<String, Double> scores = new HashMap<>();
+        for (List<RetrievedChunk> ranking : rankings) {
+            for (int i = 0; i < ranking.size(); i++) {
+                RetrievedChunk chunk = ranking.get(i);
+                chunks.putIfAbsent(chunk.chunkId(), chunk);
+                scores.merge(chunk.chunkId(), 1.0 / (rrfK + i + 1), Double::sum);
+            }
+        }
+        return chunks.values().stream()
+                .map(chunk -> chunk.withScore(scores.get(chunk.chunkId())))
+                .sorted(Comparator.comparingDouble(RetrievedChunk::score).reversed().thenComparing(RetrievedChunk::chunkId))
+                .limit(limit)
+                .toList();
     }
 
     /** The reranking a request gets: the collection's when the request asks for it or says nothing and the collection reranks by default. */

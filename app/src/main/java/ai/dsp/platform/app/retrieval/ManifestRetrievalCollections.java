@@ -4,6 +4,8 @@ import ai.dsp.platform.app.frontdoor.ModelServers;
 import ai.dsp.platform.app.frontdoor.ProjectModule;
 import ai.dsp.platform.app.frontdoor.RagModules;
 import ai.dsp.platform.app.frontdoor.inference.InferenceClient;
+import ai.dsp.platform.retrieve.Expansion;
+import ai.dsp.platform.retrieve.QueryVariants;
 import ai.dsp.platform.retrieve.Reranker;
 import ai.dsp.platform.retrieve.Reranking;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,7 +28,8 @@ import java.util.Map;
  * {@code dsp.retrieval.collections[<name>].*}, and over that its enabled {@code rag_config}
  * module's {@code config}: {@code keyword_weight}, {@code dense_weight}, {@code graph_weight},
  * {@code candidate_depth}, {@code rrf_k_constant} (the seed's name for the RRF constant) and
- * {@code query_expansion_enabled} with {@code query_expansion_strategy} {@code rm3} (the default);
+ * {@code query_expansion_enabled} with {@code query_expansion_strategy} {@code rm3} (the default),
+ * {@code fusion} or {@code multi_query} (an LLM writes versions of the query, {@link #expansion});
  * and its reranker: {@code reranker_module} names a {@code model_server} module of the project
  * (the seed's rerank contract) or an {@code inference_endpoint} (an LLM ranks listwise), with the
  * seed's {@code reranking} section ({@code top_n} 10, {@code score_threshold} 0.1, {@code model})
@@ -79,8 +82,9 @@ final class ManifestRetrievalCollections implements RetrievalCollections {
                                 module.path("name").asText(), version.projectId(), collection);
                         continue;
                     }
-                    RetrievalSettings settings = settings(version.projectId(), module.path("name").asText(), collection, config);
-                    collections.put(collection, settings.withReranking(reranking(version, module.path("name").asText(), config)));
+                    String name = module.path("name").asText();
+                    RetrievalSettings settings = expansion(version, name, config, settings(version.projectId(), name, collection, config));
+                    collections.put(collection, settings.withReranking(reranking(version, name, config)));
                 }
             }
         }
@@ -98,18 +102,51 @@ final class ManifestRetrievalCollections implements RetrievalCollections {
                 (s, value) -> s.withWeights(s.keywordWeight(), value, s.graphWeight()));
         settings = field(project, module, config, "graph_weight", settings,
                 (s, value) -> s.withWeights(s.keywordWeight(), s.denseWeight(), value));
-        JsonNode expansion = config.path("query_expansion_enabled");
-        if (expansion.isBoolean() || expansion.isTextual()) {
-            boolean on = expansion.asBoolean(false) || "true".equalsIgnoreCase(expansion.asText());
-            String strategy = config.path("query_expansion_strategy").asText(RM3);
-            if (on && !RM3.equals(strategy)) {
-                LOG.warn("module {} of project {}: query_expansion_strategy {} is not available; its keyword leg is not expanded"
-                        + " (rm3 is)", module, project, strategy);
-                on = false;
-            }
-            settings = properties.apply(settings, null, null, null, null, null, on);
-        }
         return settings;
+    }
+
+    /**
+     * The module's query expansion: {@code rm3} (the default strategy) on the keyword leg, or the
+     * seed's LLM strategies {@code fusion} and {@code multi_query} by the inference_endpoint its
+     * {@code query_expansion_llm_config} names, writing {@code query_expansion_num_queries} (3).
+     */
+    private RetrievalSettings expansion(ManifestVersion version, String module, JsonNode config, RetrievalSettings settings) {
+        JsonNode enabled = config.path("query_expansion_enabled");
+        if (!enabled.isBoolean() && !enabled.isTextual()) {
+            return settings;
+        }
+        boolean on = enabled.asBoolean(false) || "true".equalsIgnoreCase(enabled.asText());
+        String strategy = config.path("query_expansion_strategy").asText(RM3);
+        if (!on || RM3.equals(strategy)) {
+            return properties.apply(settings, null, null, null, null, null, on);
+        }
+        try {
+            LlmQueryVariants.Strategy llmStrategy = LlmQueryVariants.Strategy.of(strategy).orElseThrow(() ->
+                    new IllegalArgumentException("query_expansion_strategy " + strategy + " is none of rm3, fusion, multi_query"));
+            String llm = config.path("query_expansion_llm_config").asText("");
+            int index = moduleIndex(version, llm, "inference_endpoint", "query_expansion_llm_config");
+            JsonNode resolved = manifests.resolveModule(version.document(), index).path("config");
+            QueryVariants variants = new LlmQueryVariants(inference, inference.module(version.projectId(), llm, resolved), llmStrategy, json);
+            return settings.withExpansion(new Expansion(variants, config.path("query_expansion_num_queries").asInt(Expansion.DEFAULT_COUNT)));
+        } catch (IllegalArgumentException e) {
+            LOG.warn("module {} of project {}: its query expansion cannot be used ({}); its queries are not expanded", module,
+                    version.projectId(), e.getMessage());
+            return settings;
+        }
+    }
+
+    /** The index of the project's module of that name and type. */
+    private static int moduleIndex(ManifestVersion version, String name, String type, String field) {
+        JsonNode modules = version.document().path("modules");
+        for (int index = 0; index < modules.size(); index++) {
+            if (!name.isBlank() && name.equals(modules.get(index).path("name").asText())) {
+                if (!type.equals(modules.get(index).path("module_type").asText())) {
+                    throw new IllegalArgumentException(field + " " + name + " is no " + type + " module");
+                }
+                return index;
+            }
+        }
+        throw new IllegalArgumentException(field + " '" + name + "' names no module of the project");
     }
 
     /** The module's reranking, or null when it names no reranker or one that cannot be used. */

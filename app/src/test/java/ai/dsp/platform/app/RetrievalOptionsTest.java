@@ -21,13 +21,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Reranking the fused candidates of a rag_config module: by a model server speaking the seed's
- * rerank contract (a local HTTP server scoring each passage by the query's words it holds, as a
- * cross-encoder would score it highest), and listwise by an LLM (the OpenAI test double answering
- * a ranking read from its prompt); the score threshold with filter_after_reranking, and the fused
- * order kept when the reranker fails.
+ * A rag_config module's reranking and LLM query expansion. Reranking the fused candidates: by a
+ * model server speaking the seed's rerank contract (a local HTTP server scoring the passage that
+ * names the answer highest, as a cross-encoder would), and listwise by an LLM (the OpenAI test
+ * double answering a ranking read from its prompt); the score threshold with
+ * filter_after_reranking, and the fused order kept when the reranker fails. Expansion: the LLM's
+ * versions of a query searched beside it and fused by rank.
  */
-class RerankingTest {
+class RetrievalOptionsTest {
 
     @TempDir
     static Path work;
@@ -62,8 +63,13 @@ class RerankingTest {
         });
         modelServer.start();
         llm = new OpenAiUpstream();
-        // the ranking model puts the passage about tape first, names the one about disks second and leaves the rest out
+        // the ranking model puts the passage about tape first, names the one about disks second and leaves the rest out;
+        // asked for versions of a question, it writes two in the tape document's words
         llm.otherwise((exchange, request, upstream) -> {
+            if (request.body().at("/messages/0/content").asText().contains("versions of the user's question")) {
+                OpenAiUpstream.completion("{\"queries\": [\"how many years is a tape kept\", \"vault archives\"]}").answer(exchange, request, upstream);
+                return;
+            }
             String prompt = request.body().at("/messages/1/content").asText();
             List<Integer> ranking = new ArrayList<>();
             String[] passages = prompt.split("\n\n");
@@ -92,6 +98,10 @@ class RerankingTest {
                     {"module_type": "rag_config", "name": "listwise", "version": "1", "dependencies": ["ranker"],
                      "config": {"vector_store_type": "lucene", "embedding_model": "all-MiniLM-L6-v2",
                                 "reranker_module": "ranker"}},
+                    {"module_type": "rag_config", "name": "expanded", "version": "1", "dependencies": ["ranker"],
+                     "config": {"vector_store_type": "lucene", "embedding_model": "all-MiniLM-L6-v2", "query_expansion_enabled": true,
+                                "query_expansion_strategy": "multi_query", "query_expansion_llm_config": "ranker",
+                                "query_expansion_num_queries": 2}},
                     {"module_type": "rag_config", "name": "plain", "version": "1",
                      "config": {"vector_store_type": "lucene", "embedding_model": "all-MiniLM-L6-v2"}}
                   ]}}""".formatted(llm.baseUrl(), "http://127.0.0.1:" + modelServer.getAddress().getPort());
@@ -103,13 +113,13 @@ class RerankingTest {
                 {"policy.txt", "The backup policy says which backups are kept and for how long backups are kept."},
                 {"canteen.txt", "The canteen serves lunch from noon; backups of the menu are not kept."}};
         // each module is a collection of its own: the same four documents in each
-        for (String module : List.of("cross", "listwise", "plain")) {
+        for (String module : List.of("cross", "listwise", "expanded", "plain")) {
             for (String[] document : documents) {
                 assertThat(app.postMultipart("/rr/" + module + "/documents", new Multipart().file("file", document[0], "text/plain",
                         document[1].getBytes(StandardCharsets.UTF_8))).status()).isEqualTo(202);
             }
         }
-        for (String module : List.of("cross", "listwise", "plain")) {
+        for (String module : List.of("cross", "listwise", "expanded", "plain")) {
             for (String[] document : documents) {
                 IndexedDocuments.awaitFileIndexed(app, "rr." + module, document[0]);
             }
@@ -172,6 +182,21 @@ class RerankingTest {
         AppHarness.Reply refused = app.postJson("/rr/plain/retrieve", Map.of("query", "backups", "use_reranking", true));
         assertThat(refused.status()).isEqualTo(400);
         assertThat(refused.body().path("message").asText()).contains("has no reranker");
+    }
+
+    @Test
+    void anLlmsVersionsOfAQueryFindWhatItsOwnWordsMissAndAreFusedWithIt() {
+        Map<String, Object> query = Map.of("query", "retention of magnetic media", "mode", "keyword", "k", 4);
+        assertThat(filenames(retrieve("plain", query))).as("no word of the query is in any document").isEmpty();
+
+        JsonNode expanded = retrieve("expanded", query);
+        assertThat(filenames(expanded)).first().isEqualTo("tape.txt");
+        // tape.txt is first in both versions' rankings: 1 / 61 + 1 / 61
+        assertThat(expanded.path("results").get(0).path("score").asDouble()).isEqualTo(2.0 / 61, org.assertj.core.api.Assertions.within(1e-9));
+        JsonNode asked = llm.lastRequest().body();
+        assertThat(asked.at("/messages/0/content").asText()).startsWith("Write 2 different versions of the user's question");
+        assertThat(asked.at("/messages/1/content").asText()).isEqualTo("retention of magnetic media");
+        assertThat(asked.at("/response_format/json_schema/name").asText()).isEqualTo("queries");
     }
 
     private static JsonNode retrieve(String module, Map<String, Object> body) {
