@@ -236,7 +236,7 @@ public final class Retriever {
     public Legs legs(String collection, String query, int depth, RetrievalSettings with) {
         String known = collections.requireKnown(collection);
         String text = requireQuery(query);
-        return new Legs(keyword(known, text, depth, List.of(), with), dense(known, text, depth, List.of()));
+        return new Legs(keyword(known, text, depth, List.of(), with, false), dense(known, text, depth, List.of(), false));
     }
 
     /** The two legs' rankings, best first. */
@@ -250,8 +250,8 @@ public final class Retriever {
     private List<RetrievedChunk> search(String collection, String query, RetrievalMode mode, int k, List<MetadataFilter> filters,
                                         Integer maxHops, boolean measured, RetrievalSettings with) {
         return switch (mode) {
-            case KEYWORD -> single(keyword(collection, query, k, filters, with), true);
-            case DENSE -> single(recordTop(measured, mode, dense(collection, query, k, filters)), false);
+            case KEYWORD -> single(keyword(collection, query, k, filters, with, false), true);
+            case DENSE -> single(recordTop(measured, mode, dense(collection, query, k, filters, false)), false);
             case HYBRID -> hybrid(collection, query, k, filters, measured, null, with);
             case GRAPH -> graphOnly(collection, query, k, filters, maxHops);
             case HYBRID_GRAPH -> hybrid(collection, query, k, filters, measured, new GraphLeg(maxHops), with);
@@ -266,13 +266,21 @@ public final class Retriever {
     private List<RetrievedChunk> hybrid(String collection, String query, int k, List<MetadataFilter> filters, boolean measured,
                                         GraphLeg graphLeg, RetrievalSettings with) {
         int candidates = Math.max(k, with.candidates());
+        // the legs' hits carry only their keys: only the fused top k are read in full
         CompletableFuture<List<ScoredChunk>> keyword = CompletableFuture.supplyAsync(
-                () -> keyword(collection, query, candidates, filters, with), keywordSearches);
-        List<ScoredChunk> dense = recordTop(measured, RetrievalMode.HYBRID, dense(collection, query, candidates, filters));
+                () -> keyword(collection, query, candidates, filters, with, true), keywordSearches);
+        List<ScoredChunk> dense = recordTop(measured, RetrievalMode.HYBRID, dense(collection, query, candidates, filters, true));
         GraphResults reached = graphLeg != null ? graph(collection, query, candidates, filters, graphLeg.maxHops()) : GraphResults.NONE;
-        return ReciprocalRankFusion.of(with).fuse(joined(keyword), dense, reached.chunks(), k)
-                .stream()
-                .map(f -> toResult(f.chunk(), f.score(), f.keywordRank(), f.denseRank(), f.graphRank(), reached.path(f.chunk().id())))
+        List<ReciprocalRankFusion.Fused> fused = ReciprocalRankFusion.of(with).fuse(joined(keyword), dense, reached.chunks(), k);
+        Map<String, Chunk> full = new HashMap<>();
+        reached.chunks().forEach(hit -> full.put(hit.chunk().id(), hit.chunk()));
+        List<String> toRead = fused.stream().map(f -> f.chunk().id()).filter(id -> !full.containsKey(id)).toList();
+        store.findChunks(collection, toRead, filters).forEach(chunk -> full.put(chunk.id(), chunk));
+        // a chunk deleted since the legs ran is left out
+        return fused.stream()
+                .filter(f -> full.containsKey(f.chunk().id()))
+                .map(f -> toResult(full.get(f.chunk().id()), f.score(), f.keywordRank(), f.denseRank(), f.graphRank(),
+                        reached.path(f.chunk().id())))
                 .toList();
     }
 
@@ -317,8 +325,10 @@ public final class Retriever {
         return new GraphResults(chunks, byChunk);
     }
 
-    private List<ScoredChunk> keyword(String collection, String query, int k, List<MetadataFilter> filters, RetrievalSettings with) {
-        SearchRequest request = new SearchRequest(collection, query, null, k, filters);
+    private List<ScoredChunk> keyword(String collection, String query, int k, List<MetadataFilter> filters, RetrievalSettings with,
+                                      boolean keysOnly) {
+        SearchRequest full = new SearchRequest(collection, query, null, k, filters);
+        SearchRequest request = keysOnly ? full.keys() : full;
         return with.rm3() != null ? rm3.search(request, with.rm3()) : store.searchKeyword(request);
     }
 
@@ -334,8 +344,9 @@ public final class Retriever {
         }
     }
 
-    private List<ScoredChunk> dense(String collection, String query, int k, List<MetadataFilter> filters) {
-        return store.searchVector(new SearchRequest(collection, null, embedder.embedQuery(query), k, filters));
+    private List<ScoredChunk> dense(String collection, String query, int k, List<MetadataFilter> filters, boolean keysOnly) {
+        SearchRequest request = new SearchRequest(collection, null, embedder.embedQuery(query), k, filters);
+        return store.searchVector(keysOnly ? request.keys() : request);
     }
 
     private List<ScoredChunk> recordTop(boolean measured, RetrievalMode mode, List<ScoredChunk> denseHits) {

@@ -63,7 +63,7 @@ public final class Rm3 {
         TermStatistics statistics = store.termStatistics(request.collection(), feedback.stream().map(ScoredChunk::chunk).toList());
         Map<String, Double> expanded = expand(english.terms(request.text()), feedback.stream().map(ScoredChunk::score).toList(),
                 statistics, settings);
-        return store.searchKeyword(SearchRequest.weightedTerms(request.collection(), expanded, request.k(), request.filters()));
+        return store.searchKeyword(request.withTerms(expanded));
     }
 
     /**

@@ -7,10 +7,12 @@ import java.util.Map;
  * One retriever's search within a collection: {@code text} for BM25, {@code vector} for kNN.
  * {@code terms}: an expanded query for BM25 instead of {@code text}, analysed terms (as
  * {@link EnglishTerms} gives them) each with its weight; a chunk scores the weighted sum of its
- * terms' BM25 scores.
+ * terms' BM25 scores. {@code keysOnly}: the hits need carry only their chunk's document id and
+ * ordinal (its id), not its text and metadata: all that fusion reads, so that the fused top k
+ * alone are read in full afterwards. A hint: a store may return more of the chunk.
  */
 public record SearchRequest(String collection, String text, float[] vector, int k, List<MetadataFilter> filters,
-                            Map<String, Double> terms) {
+                            Map<String, Double> terms, boolean keysOnly) {
 
     public SearchRequest {
         filters = filters == null ? List.of() : List.copyOf(filters);
@@ -18,11 +20,21 @@ public record SearchRequest(String collection, String text, float[] vector, int 
     }
 
     public SearchRequest(String collection, String text, float[] vector, int k, List<MetadataFilter> filters) {
-        this(collection, text, vector, k, filters, null);
+        this(collection, text, vector, k, filters, null, false);
     }
 
     /** BM25 over weighted analysed terms. */
     public static SearchRequest weightedTerms(String collection, Map<String, Double> terms, int k, List<MetadataFilter> filters) {
-        return new SearchRequest(collection, null, null, k, filters, terms);
+        return new SearchRequest(collection, null, null, k, filters, terms, false);
+    }
+
+    /** The same search for hits that carry only their chunk's key. */
+    public SearchRequest keys() {
+        return new SearchRequest(collection, text, vector, k, filters, terms, true);
+    }
+
+    /** The same search, weighted terms instead of text. */
+    public SearchRequest withTerms(Map<String, Double> weighted) {
+        return new SearchRequest(collection, null, null, k, filters, weighted, keysOnly);
     }
 }

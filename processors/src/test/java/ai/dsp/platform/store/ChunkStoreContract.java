@@ -124,6 +124,14 @@ public abstract class ChunkStoreContract {
         }
 
         @Test
+        void hitsForKeysOnlyNameTheSameChunksInTheSameOrder() {
+            SearchRequest request = keyword("the account report laptop", 10);
+
+            assertThat(store.searchKeyword(request.keys())).extracting(hit -> hit.chunk().id())
+                    .containsExactlyElementsOf(store.searchKeyword(request).stream().map(hit -> hit.chunk().id()).toList());
+        }
+
+        @Test
         void termStatisticsCountEachChunksAnalysedTermsAndTheirDocumentFrequencies() {
             List<ScoredChunk> hits = store.searchKeyword(keyword("account", 10));
             List<Chunk> found = hits.stream().map(ScoredChunk::chunk).toList();
@@ -155,6 +163,8 @@ public abstract class ChunkStoreContract {
 
             assertThat(hits).extracting(hit -> hit.chunk().ordinal()).containsExactly(2, 1, 0);
             assertThat(hits.get(0).score()).isGreaterThan(hits.get(1).score());
+            assertThat(store.searchVector(vector(unit(0.2f, 1, 0, 0, 0, 0, 0, 0), 3, List.of()).keys()))
+                    .extracting(hit -> hit.chunk().id()).containsExactly("d:2", "d:1", "d:0");
         }
 
         @Test

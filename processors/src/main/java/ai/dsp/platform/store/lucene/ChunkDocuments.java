@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import ai.dsp.platform.store.Chunk;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -41,6 +42,8 @@ final class ChunkDocuments {
     private static final String METADATA_JSON = "metadataJson";
     private static final TypeReference<Map<String, Object>> METADATA_TYPE = new TypeReference<>() {
     };
+
+    private static final Set<String> KEY_FIELDS = Set.of(DOCUMENT_ID, ORDINAL);
 
     private final ObjectMapper json = JsonMapper.builder().build();
 
@@ -80,6 +83,13 @@ final class ChunkDocuments {
                 Arrays.asList(stored.getValues(HEADING)),
                 stored.get(FILENAME),
                 fromJson(stored.get(METADATA_JSON)));
+    }
+
+    /** Only the chunk's key (document id and ordinal): what fusion reads of a candidate. */
+    Chunk readKey(StoredFields storedFields, int doc) throws IOException {
+        Document stored = storedFields.document(doc, KEY_FIELDS);
+        return new Chunk(stored.get(DOCUMENT_ID), stored.getField(ORDINAL).numericValue().intValue(), null, null, 0, 0, List.of(), null,
+                Map.of());
     }
 
     private static void addMetadata(Document doc, String key, Object value) {

@@ -107,7 +107,7 @@ public final class LuceneChunkStore implements ChunkStore {
         if (text == null) {
             return List.of();
         }
-        return search(request.collection(), filtered(text, request.filters()), request.k());
+        return search(request.collection(), filtered(text, request.filters()), request.k(), request.keysOnly());
     }
 
     /** Analysing the text into terms, rather than parsing it, means no user input is Lucene syntax. */
@@ -151,7 +151,7 @@ public final class LuceneChunkStore implements ChunkStore {
         // The filter goes into the kNN query so HNSW only collects matching chunks: k stays k.
         Query filter = FilterQueries.allOf(request.filters()).orElse(null);
         Query knn = new KnnFloatVectorQuery(ChunkDocuments.VECTOR, request.vector(), request.k(), filter);
-        return search(request.collection(), knn, request.k());
+        return search(request.collection(), knn, request.k(), request.keysOnly());
     }
 
     @Override
@@ -160,7 +160,7 @@ public final class LuceneChunkStore implements ChunkStore {
             return List.of();
         }
         Query ids = new TermInSetQuery(ChunkDocuments.ID, chunkIds.stream().map(BytesRef::new).toList());
-        return search(collection, filtered(ids, filters), chunkIds.size()).stream().map(ScoredChunk::chunk).toList();
+        return search(collection, filtered(ids, filters), chunkIds.size(), false).stream().map(ScoredChunk::chunk).toList();
     }
 
     @Override
@@ -214,18 +214,19 @@ public final class LuceneChunkStore implements ChunkStore {
         }
     }
 
-    private List<ScoredChunk> search(String collection, Query query, int k) {
+    private List<ScoredChunk> search(String collection, Query query, int k, boolean keysOnly) {
         return existingIndex(collection)
-                .map(index -> index.read(searcher -> toScoredChunks(searcher, searcher.search(query, k).scoreDocs)))
+                .map(index -> index.read(searcher -> toScoredChunks(searcher, searcher.search(query, k).scoreDocs, keysOnly)))
                 .orElse(List.of());
     }
 
-    private List<ScoredChunk> toScoredChunks(IndexSearcher searcher, ScoreDoc[] hits) throws IOException {
+    private List<ScoredChunk> toScoredChunks(IndexSearcher searcher, ScoreDoc[] hits, boolean keysOnly) throws IOException {
         // One StoredFields for all hits, so its decompressed block is reused between them.
         StoredFields storedFields = searcher.storedFields();
         List<ScoredChunk> chunks = new ArrayList<>(hits.length);
         for (ScoreDoc hit : hits) {
-            chunks.add(new ScoredChunk(chunkDocuments.read(storedFields, hit.doc), hit.score));
+            Chunk chunk = keysOnly ? chunkDocuments.readKey(storedFields, hit.doc) : chunkDocuments.read(storedFields, hit.doc);
+            chunks.add(new ScoredChunk(chunk, hit.score));
         }
         return chunks;
     }
