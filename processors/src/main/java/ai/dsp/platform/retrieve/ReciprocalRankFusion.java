@@ -5,6 +5,7 @@ import ai.dsp.platform.store.ScoredChunk;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +79,24 @@ public final class ReciprocalRankFusion {
         // ties broken by chunk id so equal inputs always give the same order
         fused.sort(Comparator.comparingDouble(Fused::score).reversed().thenComparing(f -> f.chunk().id()));
         return fused.size() > limit ? fused.subList(0, limit) : fused;
+    }
+
+    /** Rankings of several queries as one: each chunk scores the sum of 1 / (k + rank) over the rankings that hold it. */
+    public static List<RetrievedChunk> fuseRankings(List<List<RetrievedChunk>> rankings, int rrfK, int limit) {
+        Map<String, RetrievedChunk> chunks = new LinkedHashMap<>();
+        Map<String, Double> scores = new HashMap<>();
+        for (List<RetrievedChunk> ranking : rankings) {
+            for (int i = 0; i < ranking.size(); i++) {
+                RetrievedChunk chunk = ranking.get(i);
+                chunks.putIfAbsent(chunk.chunkId(), chunk);
+                scores.merge(chunk.chunkId(), 1.0 / (rrfK + i + 1), Double::sum);
+            }
+        }
+        return chunks.values().stream()
+                .map(chunk -> chunk.withScore(scores.get(chunk.chunkId())))
+                .sorted(Comparator.comparingDouble(RetrievedChunk::score).reversed().thenComparing(RetrievedChunk::chunkId))
+                .limit(limit)
+                .toList();
     }
 
     private double contribution(Integer rank) {

@@ -17,14 +17,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -111,7 +109,7 @@ public final class Retriever {
         }
 
         RetrievalSettings with = settings.of(collection);
-        Reranking reranking = reranking(collection, request.useReranking(), with);
+        Reranking reranking = Reranking.requested(collection, request.useReranking(), with.reranking());
         int depth = reranking == null ? k : Math.max(k, reranking.topN());
         List<RetrievedChunk> results = with.expansion() == null
                 ? search(collection, query, mode, depth, filters, request.maxHops(), true, with)
@@ -120,7 +118,7 @@ public final class Retriever {
             results = results.stream().filter(r -> r.score() >= request.minScore()).toList();
         }
         results = reranking == null ? results
-                : rerank(collection, query, results, reranking, !Boolean.FALSE.equals(request.filterAfterReranking()), k);
+                : reranking.apply(collection, query, results, !Boolean.FALSE.equals(request.filterAfterReranking()), k);
         RetrieveResponse response = new RetrieveResponse(query, collection, mode.wire(), results,
                 (System.nanoTime() - started) / 1_000_000);
         entry.store(response);
@@ -151,66 +149,7 @@ public final class Retriever {
             rankings.add(search(collection, each, mode, depth, filters, maxHops, first, with));
             first = false;
         }
-        return rankings.size() == 1 ? rankings.get(0) : fuseRankings(rankings, with.rrfK(), depth);
-    }
-
-    /** Rankings of several queries as one: each chunk scores the sum of 1 / (k + rank) over the rankings that hold it. */
-    static List<RetrievedChunk> fuseRankings(List<List<RetrievedChunk>> rankings, int rrfK, int limit) {
-        Map<String, RetrievedChunk> chunks = new LinkedHashMap<>();
-        Map<String, Double> scores = new HashMap<>();
-        for (List<RetrievedChunk> ranking : rankings) {
-            for (int i = 0; i < ranking.size(); i++) {
-                RetrievedChunk chunk = ranking.get(i);
-                chunks.putIfAbsent(chunk.chunkId(), chunk);
-                scores.merge(chunk.chunkId(), 1.0 / (rrfK + i + 1), Double::sum);
-            }
-        }
-        return chunks.values().stream()
-                .map(chunk -> chunk.withScore(scores.get(chunk.chunkId())))
-                .sorted(Comparator.comparingDouble(RetrievedChunk::score).reversed().thenComparing(RetrievedChunk::chunkId))
-                .limit(limit)
-                .toList();
-    }
-
-    /** The reranking a request gets: the collection's when the request asks for it or says nothing and the collection reranks by default. */
-    private static Reranking reranking(String collection, Boolean asked, RetrievalSettings with) {
-        if (Boolean.TRUE.equals(asked) && with.reranking() == null) {
-            throw new BadRequestException("collection " + collection + " has no reranker: a rag_config module's reranker_module names one"
-                    + " (a model_server or inference_endpoint module of its project)");
-        }
-        if (Boolean.FALSE.equals(asked) || with.reranking() == null) {
-            return null;
-        }
-        return asked != null || with.reranking().enabledByDefault() ? with.reranking() : null;
-    }
-
-    /**
-     * The candidates in the reranker's order, the top k of them; with {@code filter}, without those
-     * it scores below the threshold. A reranker that fails leaves the fused order (the answer is
-     * worse, not gone), as the seed does.
-     */
-    private List<RetrievedChunk> rerank(String collection, String query, List<RetrievedChunk> candidates, Reranking reranking, boolean filter,
-                                        int k) {
-        if (candidates.isEmpty()) {
-            return candidates;
-        }
-        List<Double> scores;
-        try {
-            scores = reranking.reranker().scores(query, candidates.stream().map(RetrievedChunk::text).toList());
-            if (scores.size() != candidates.size()) {
-                throw new IllegalStateException("it answered " + scores.size() + " scores for " + candidates.size() + " passages");
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("reranker {} of collection {} failed ({}); the fused order is kept", reranking.reranker().name(), collection, e.getMessage());
-            return candidates.subList(0, Math.min(k, candidates.size()));
-        }
-        List<RetrievedChunk> reranked = new ArrayList<>(candidates.size());
-        for (int i = 0; i < candidates.size(); i++) {
-            reranked.add(candidates.get(i).reranked(scores.get(i)));
-        }
-        // a stable sort: passages the reranker ties keep their fused order
-        reranked.sort(Comparator.comparingDouble((RetrievedChunk chunk) -> chunk.rerankScore()).reversed());
-        return reranked.stream().filter(chunk -> !filter || chunk.rerankScore() >= reranking.scoreThreshold()).limit(k).toList();
+        return rankings.size() == 1 ? rankings.get(0) : ReciprocalRankFusion.fuseRankings(rankings, with.rrfK(), depth);
     }
 
     /**

@@ -64,4 +64,20 @@ class ReciprocalRankFusionTest {
         assertThat(RRF.fuse(List.of(hit("k1"), hit("k2")), List.of(hit("d1"), hit("d2")), 4))
                 .extracting(f -> f.chunk().documentId()).containsExactly("d1", "k1", "d2", "k2");
     }
+
+    @Test
+    void rankingsOfSeveralQueriesFuseByRankWhateverTheirScores() {
+        List<RetrievedChunk> original = List.of(retrieved("a", 9.0), retrieved("b", 8.0));
+        List<RetrievedChunk> variant = List.of(retrieved("c", 0.1), retrieved("b", 0.05), retrieved("d", 0.01));
+
+        List<RetrievedChunk> fused = ReciprocalRankFusion.fuseRankings(List.of(original, variant), 60, 3);
+
+        // b is in both; a and c are first in one each (tied, by id); d does not fit
+        assertThat(fused).extracting(RetrievedChunk::documentId).containsExactly("b", "a", "c");
+        assertThat(fused.get(0).score()).isCloseTo(1.0 / 62 + 1.0 / 62, within(1e-12));
+    }
+
+    private static RetrievedChunk retrieved(String id, double score) {
+        return new RetrievedChunk(id, id + ".txt", id + ":0", id, score, null, null, null, null, List.of(), Map.of());
+    }
 }

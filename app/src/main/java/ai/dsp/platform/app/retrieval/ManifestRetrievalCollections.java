@@ -128,7 +128,8 @@ final class ManifestRetrievalCollections implements RetrievalCollections {
             JsonNode resolved = manifests.resolveModule(version.document(), index).path("config");
             QueryVariants variants = new LlmQueryVariants(inference, inference.module(version.projectId(), llm, resolved), llmStrategy, json);
             return settings.withExpansion(new Expansion(variants, config.path("query_expansion_num_queries").asInt(Expansion.DEFAULT_COUNT)));
-        } catch (IllegalArgumentException e) {
+        } catch (RuntimeException e) {
+            // a reference that does not resolve must not stop the other modules' settings from loading
             LOG.warn("module {} of project {}: its query expansion cannot be used ({}); its queries are not expanded", module,
                     version.projectId(), e.getMessage());
             return settings;
@@ -161,7 +162,7 @@ final class ManifestRetrievalCollections implements RetrievalCollections {
             return new Reranking(reranker, section.path("top_n").asInt(Reranking.DEFAULT_TOP_N),
                     section.path("score_threshold").asDouble(Reranking.DEFAULT_SCORE_THRESHOLD),
                     config.path("reranker_enabled").asBoolean(false));
-        } catch (IllegalArgumentException e) {
+        } catch (RuntimeException e) {
             LOG.warn("module {} of project {}: its reranker cannot be used ({}); its queries are not reranked", module,
                     version.projectId(), e.getMessage());
             return null;
