@@ -212,7 +212,9 @@ public final class Retriever {
         GraphResults reached = graphLeg != null ? graph(collection, query, candidates, filters, graphLeg.maxHops()) : GraphResults.NONE;
         List<ReciprocalRankFusion.Fused> fused = ReciprocalRankFusion.of(with).fuse(joined(keyword), dense, reached.chunks(), k);
         Map<String, Chunk> full = new HashMap<>();
-        reached.chunks().forEach(hit -> full.put(hit.chunk().id(), hit.chunk()));
+        // a store that returned whole chunks anyway (Elasticsearch, where reading them later costs a round trip) is not asked again
+        fused.stream().map(ReciprocalRankFusion.Fused::chunk).filter(chunk -> chunk.text() != null)
+                .forEach(chunk -> full.put(chunk.id(), chunk));
         List<String> toRead = fused.stream().map(f -> f.chunk().id()).filter(id -> !full.containsKey(id)).toList();
         store.findChunks(collection, toRead, filters).forEach(chunk -> full.put(chunk.id(), chunk));
         // a chunk deleted since the legs ran is left out

@@ -9,7 +9,8 @@ import java.util.Map;
  * {@link EnglishTerms} gives them) each with its weight; a chunk scores the weighted sum of its
  * terms' BM25 scores. {@code keysOnly}: the hits need carry only their chunk's document id and
  * ordinal (its id), not its text and metadata: all that fusion reads, so that the fused top k
- * alone are read in full afterwards. A hint: a store may return more of the chunk.
+ * alone are read in full afterwards. A hint: a store may return whole chunks (Elasticsearch does,
+ * where reading them afterwards costs a round trip), which are then not read again.
  */
 public record SearchRequest(String collection, String text, float[] vector, int k, List<MetadataFilter> filters,
                             Map<String, Double> terms, boolean keysOnly) {

@@ -146,7 +146,7 @@ public final class ElasticsearchChunkStore implements ChunkStore {
         }
         List<Query> filters = FilterClauses.allOf(request.filters());
         Query query = filters.isEmpty() ? match : Query.of(q -> q.bool(b -> b.must(match).filter(filters)));
-        return search(indexes.alias(request.collection()), request.k(), request.keysOnly(), s -> s.query(query));
+        return search(indexes.alias(request.collection()), request.k(), s -> s.query(query));
     }
 
     private Query analysed(String text) {
@@ -222,7 +222,7 @@ public final class ElasticsearchChunkStore implements ChunkStore {
         String index = rebuilding.containsKey(request.collection())
                 ? indexes.indexName(request.collection(), space)
                 : indexes.alias(request.collection());
-        return search(index, request.k(), request.keysOnly(), s -> s.knn(knn -> knn
+        return search(index, request.k(), s -> s.knn(knn -> knn
                 .field(ChunkSources.VECTOR).queryVector(queryVector).k(request.k()).numCandidates(candidates)
                 .filter(filters)));
     }
@@ -238,7 +238,7 @@ public final class ElasticsearchChunkStore implements ChunkStore {
         Query byId = Query.of(q -> q.terms(t -> t.field(ChunkSources.ID).terms(v -> v.value(ids))));
         List<Query> clauses = new ArrayList<>(FilterClauses.allOf(filters));
         clauses.add(byId);
-        return search(indexes.alias(collection), chunkIds.size(), false, s -> s.query(q -> q.bool(b -> b.filter(clauses))))
+        return search(indexes.alias(collection), chunkIds.size(), s -> s.query(q -> q.bool(b -> b.filter(clauses))))
                 .stream().map(ScoredChunk::chunk).toList();
     }
 
@@ -383,15 +383,17 @@ public final class ElasticsearchChunkStore implements ChunkStore {
         }
     }
 
-    /** {@code keysOnly}: the hits' sources hold only the chunk's document id and ordinal. */
-    private List<ScoredChunk> search(String index, int k, boolean keysOnly,
+    /**
+     * Hits come with their chunks' sources, even for a keys-only search ({@link SearchRequest#keysOnly()}):
+     * the sources of 50 candidates cost less than a second round trip for the top k.
+     */
+    private List<ScoredChunk> search(String index, int k,
                                      Function<co.elastic.clients.elasticsearch.core.SearchRequest.Builder,
                                              co.elastic.clients.elasticsearch.core.SearchRequest.Builder> body) {
         co.elastic.clients.elasticsearch.core.SearchRequest.Builder request =
                 new co.elastic.clients.elasticsearch.core.SearchRequest.Builder()
                         .index(index).size(k).ignoreUnavailable(true).allowNoIndices(true).trackTotalHits(t -> t.enabled(false))
-                        .source(s -> s.filter(f -> keysOnly ? f.includes(ChunkSources.DOCUMENT_ID, ChunkSources.ORDINAL)
-                                : f.excludes(ChunkSources.NOT_RETURNED)));
+                        .source(s -> s.filter(f -> f.excludes(ChunkSources.NOT_RETURNED)));
         List<Hit<ObjectNode>> hits = requests.search(body.apply(request)).hits();
         List<ScoredChunk> results = new ArrayList<>(hits.size());
         for (Hit<ObjectNode> hit : hits) {
