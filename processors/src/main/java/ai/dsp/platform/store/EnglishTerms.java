@@ -21,6 +21,11 @@ public final class EnglishTerms implements AutoCloseable {
 
     private final Analyzer analyzer = new EnglishAnalyzer();
 
+    /** The analyzer itself, for an index that analyses with it (the embedded store). */
+    public Analyzer analyzer() {
+        return analyzer;
+    }
+
     /** The text's terms separated by single spaces; empty when nothing is left (only stop words). */
     public String of(String text) {
         return String.join(" ", terms(text));

@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -124,7 +125,7 @@ final class ManifestRetrievalCollections implements RetrievalCollections {
             LlmQueryVariants.Strategy llmStrategy = LlmQueryVariants.Strategy.of(strategy).orElseThrow(() ->
                     new IllegalArgumentException("query_expansion_strategy " + strategy + " is none of rm3, fusion, multi_query"));
             String llm = config.path("query_expansion_llm_config").asText("");
-            int index = moduleIndex(version, llm, "inference_endpoint", "query_expansion_llm_config");
+            int index = moduleIndex(version, llm, "query_expansion_llm_config", "inference_endpoint");
             JsonNode resolved = manifests.resolveModule(version.document(), index).path("config");
             QueryVariants variants = new LlmQueryVariants(inference, inference.module(version.projectId(), llm, resolved), llmStrategy, json);
             return settings.withExpansion(new Expansion(variants, config.path("query_expansion_num_queries").asInt(Expansion.DEFAULT_COUNT)));
@@ -136,13 +137,14 @@ final class ManifestRetrievalCollections implements RetrievalCollections {
         }
     }
 
-    /** The index of the project's module of that name and type. */
-    private static int moduleIndex(ManifestVersion version, String name, String type, String field) {
+    /** The index of the project's module of that name, which must be of one of {@code types}. */
+    private static int moduleIndex(ManifestVersion version, String name, String field, String... types) {
         JsonNode modules = version.document().path("modules");
         for (int index = 0; index < modules.size(); index++) {
             if (!name.isBlank() && name.equals(modules.get(index).path("name").asText())) {
-                if (!type.equals(modules.get(index).path("module_type").asText())) {
-                    throw new IllegalArgumentException(field + " " + name + " is no " + type + " module");
+                String type = modules.get(index).path("module_type").asText();
+                if (!List.of(types).contains(type)) {
+                    throw new IllegalArgumentException(field + " " + name + " is a " + type + " module; it must be " + String.join(" or ", types));
                 }
                 return index;
             }
@@ -170,30 +172,21 @@ final class ManifestRetrievalCollections implements RetrievalCollections {
     }
 
     private Reranker reranker(ManifestVersion version, String name, String model) {
-        JsonNode modules = version.document().path("modules");
-        for (int index = 0; index < modules.size(); index++) {
-            JsonNode candidate = modules.get(index);
-            if (!name.equals(candidate.path("name").asText())) {
-                continue;
-            }
-            String type = candidate.path("module_type").asText();
-            String status = candidate.path("status").asText("enabled");
-            if ("model_server".equals(type)) {
-                if (candidate.path("config").path("jwt_auth_enabled").asBoolean(false)) {
-                    throw new IllegalArgumentException("model_server " + name + " wants a token for the caller, which the platform's own"
-                            + " calls have not got");
-                }
-                return new ModelServerReranker(modelServers.getObject(),
-                        new ProjectModule(version.projectId(), name, type, status, index, version.number(), version.document()),
-                        model != null ? model : candidate.path("config").path("default_reranker_model").asText(null));
-            }
-            if ("inference_endpoint".equals(type)) {
-                JsonNode resolved = manifests.resolveModule(version.document(), index).path("config");
-                return new LlmReranker(inference, inference.module(version.projectId(), name, resolved), json);
-            }
-            throw new IllegalArgumentException("reranker_module " + name + " is a " + type + ", not a model_server or inference_endpoint");
+        int index = moduleIndex(version, name, "reranker_module", "model_server", "inference_endpoint");
+        JsonNode candidate = version.document().path("modules").get(index);
+        String type = candidate.path("module_type").asText();
+        if ("inference_endpoint".equals(type)) {
+            JsonNode resolved = manifests.resolveModule(version.document(), index).path("config");
+            return new LlmReranker(inference, inference.module(version.projectId(), name, resolved), json);
         }
-        throw new IllegalArgumentException("reranker_module " + name + " is no module of the project");
+        if (candidate.path("config").path("jwt_auth_enabled").asBoolean(false)) {
+            throw new IllegalArgumentException("model_server " + name + " wants a token for the caller, which the platform's own"
+                    + " calls have not got");
+        }
+        return new ModelServerReranker(modelServers.getObject(),
+                new ProjectModule(version.projectId(), name, type, candidate.path("status").asText("enabled"), index, version.number(),
+                        version.document()),
+                model != null ? model : candidate.path("config").path("default_reranker_model").asText(null));
     }
 
     private interface Setter {

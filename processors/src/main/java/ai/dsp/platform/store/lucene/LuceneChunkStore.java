@@ -26,7 +26,6 @@ import ai.dsp.platform.store.ScoredChunk;
 import ai.dsp.platform.store.SearchRequest;
 import ai.dsp.platform.store.StoreArguments;
 import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
@@ -54,8 +53,8 @@ public final class LuceneChunkStore implements ChunkStore {
     private final int dimensions;
     private final Duration commitInterval;
     // Stemming and stop words give noticeably better BM25 on English prose than StandardAnalyzer.
-    private final Analyzer analyzer = new EnglishAnalyzer();
     private final EnglishTerms english = new EnglishTerms();
+    private final Analyzer analyzer = english.analyzer();
     private final ChunkDocuments chunkDocuments = new ChunkDocuments();
     private final Map<String, LuceneIndex> indexes = new ConcurrentHashMap<>();
     // Guards opening indexes against close(), so no index is opened after close has run.
@@ -205,7 +204,6 @@ public final class LuceneChunkStore implements ChunkStore {
                 failures.add(e);
             }
         });
-        analyzer.close();
         english.close();
         if (!failures.isEmpty()) {
             RuntimeException first = failures.get(0);
