@@ -216,7 +216,8 @@ class FileManifestStoreTest extends ManifestStoreContract {
 
         await().atMost(ON_DISK).until(() -> fileStore().problems().containsKey("alpha.json"));
         assertThat(fileStore().problems().get("alpha.json")).isEqualTo("not a valid manifest: /owner: not an owner we know");
-        assertThat(problemsHeard).extracting(Map.Entry::getKey).containsExactly("alpha.json");
+        // the listeners hear of it after the problem is recorded: awaited, not raced
+        await().atMost(ON_DISK).untilAsserted(() -> assertThat(problemsHeard).extracting(Map.Entry::getKey).containsExactly("alpha.json"));
         assertThat(description(store, "alpha")).contains("one");
         assertThat(store.versions("alpha")).hasSize(1);
     }
