@@ -3,6 +3,7 @@ package ai.dsp.platform.ingest;
 import ai.dsp.platform.document.DocumentRecord;
 import ai.dsp.platform.notify.DocumentEvent;
 import ai.dsp.platform.store.Chunk;
+import ai.dsp.platform.store.EmbeddingSpace;
 
 import java.time.Instant;
 import java.util.List;
@@ -28,6 +29,7 @@ public final class IngestJob {
     private Instant receivedAt;
     private Extraction extraction;
     private List<Chunk> chunks = List.of();
+    private EmbeddingSpace embeddedIn;
     private long extractMs;
     private long chunkMs;
     private long embedMs;
@@ -74,7 +76,13 @@ public final class IngestJob {
 
     public List<Chunk> chunks() { return chunks; }
     void chunks(List<Chunk> chunks, long millis) { this.chunks = List.copyOf(chunks); this.chunkMs = millis; }
-    void embedded(List<Chunk> chunks, long millis) { this.chunks = List.copyOf(chunks); this.embedMs = millis; }
+    void embedded(List<Chunk> chunks, EmbeddingSpace space, long millis) {
+        this.chunks = List.copyOf(chunks);
+        this.embeddedIn = space;
+        this.embedMs = millis;
+    }
+    /** The model the chunks' vectors were made with. */
+    EmbeddingSpace embeddedIn() { return embeddedIn; }
     void stored(long millis) { this.storeMs = millis; }
 
     public boolean isFailed() { return failure != null; }

@@ -5,6 +5,7 @@ import ai.dsp.platform.metrics.PlatformMetrics;
 import ai.dsp.platform.metrics.PlatformMetrics.Stage;
 import ai.dsp.platform.store.Chunk;
 import ai.dsp.platform.store.ChunkStore;
+import ai.dsp.platform.store.EmbeddingSpace;
 
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
@@ -49,25 +50,38 @@ public final class IngestSteps {
 
     public IngestJob embed(IngestJob job) {
         long started = System.nanoTime();
-        List<Chunk> chunks = job.chunks();
-        List<float[]> vectors = embedder.embedAll(chunks.stream().map(Chunk::text).toList());
-        List<Chunk> embedded = new ArrayList<>(chunks.size());
-        for (int i = 0; i < chunks.size(); i++) {
-            embedded.add(chunks.get(i).withVector(vectors.get(i)));
-        }
-        job.embedded(embedded, measured(Stage.EMBED, started));
+        EmbeddingSpace space = embedder.of(job.collection());
+        job.embedded(withVectors(job.chunks(), space), space, measured(Stage.EMBED, started));
         return job;
     }
 
-    /** Replaces the document's chunks in one step; a document that changed collection leaves its old one. */
+    /**
+     * Replaces the document's chunks in one step; a document that changed collection leaves its
+     * old one. Chunks embedded just before the collection's model changed are embedded again, so
+     * an index never receives another model's vectors.
+     */
     public IngestJob store(IngestJob job) {
         long started = System.nanoTime();
-        store.replaceDocument(job.collection(), job.id(), job.chunks());
+        List<Chunk> chunks = job.chunks();
+        EmbeddingSpace space = embedder.of(job.collection());
+        if (job.embeddedIn() != null && !job.embeddedIn().equals(space)) {
+            chunks = withVectors(chunks, space);
+        }
+        store.replaceDocument(job.collection(), job.id(), chunks);
         if (job.previousCollection() != null && !job.previousCollection().equals(job.collection())) {
             store.deleteDocument(job.previousCollection(), job.id());
         }
         job.stored(measured(Stage.STORE, started));
         return job;
+    }
+
+    private List<Chunk> withVectors(List<Chunk> chunks, EmbeddingSpace space) {
+        List<float[]> vectors = embedder.embed(space, chunks.stream().map(Chunk::text).toList());
+        List<Chunk> embedded = new ArrayList<>(chunks.size());
+        for (int i = 0; i < chunks.size(); i++) {
+            embedded.add(chunks.get(i).withVector(vectors.get(i)));
+        }
+        return embedded;
     }
 
     /** Records the stage's time and returns it in milliseconds, for the document's timings. */

@@ -9,6 +9,7 @@ import ai.dsp.platform.metrics.PlatformMetrics;
 import ai.dsp.platform.metrics.PlatformMetrics.Endpoint;
 import ai.dsp.platform.store.Chunk;
 import ai.dsp.platform.store.ChunkStore;
+import ai.dsp.platform.store.EmbeddingSpace;
 import ai.dsp.platform.store.MetadataFilter;
 import ai.dsp.platform.store.ScoredChunk;
 import ai.dsp.platform.store.SearchRequest;
@@ -286,7 +287,8 @@ public final class Retriever {
     }
 
     private List<ScoredChunk> dense(String collection, String query, int k, List<MetadataFilter> filters, boolean keysOnly) {
-        SearchRequest request = new SearchRequest(collection, null, embedder.embedQuery(query), k, filters);
+        EmbeddingSpace space = store.vectorSpace(collection);
+        SearchRequest request = new SearchRequest(collection, null, embedder.embedQuery(space, query), k, filters).inSpace(space);
         return store.searchVector(keysOnly ? request.keys() : request);
     }
 

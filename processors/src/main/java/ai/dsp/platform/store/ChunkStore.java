@@ -32,7 +32,21 @@ public interface ChunkStore extends AutoCloseable {
      */
     TermStatistics termStatistics(String collection, List<Chunk> chunks);
 
-    /** Approximate nearest neighbours of {@code request.vector()} (HNSW). */
+    /**
+     * The model a vector search of the collection reads now, which the query vector must be
+     * embedded with: the collection's model, but while its index is rebuilt for a new one, the
+     * old model, whose index is complete until the swap. Finding the collection's index in
+     * another model than it wants starts that rebuild.
+     */
+    EmbeddingSpace vectorSpace(String collection);
+
+    /**
+     * Approximate nearest neighbours of {@code request.vector()} (HNSW), in the index of
+     * {@code request.space()} when given.
+     *
+     * @throws StoreUnavailableException when no index of the collection is in that space any more
+     *                                   (it was swapped out meanwhile: embed again and retry)
+     */
     List<ScoredChunk> searchVector(SearchRequest request);
 
     /**

@@ -33,6 +33,11 @@ public abstract class ForwardingChunkStore implements ChunkStore {
     }
 
     @Override
+    public EmbeddingSpace vectorSpace(String collection) {
+        return store.vectorSpace(collection);
+    }
+
+    @Override
     public List<ScoredChunk> searchVector(SearchRequest request) {
         return store.searchVector(request);
     }

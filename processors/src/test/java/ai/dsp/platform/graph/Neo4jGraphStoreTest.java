@@ -1,6 +1,7 @@
 package ai.dsp.platform.graph;
 
-import ai.dsp.platform.embed.MiniLmEmbeddingModel;
+import ai.dsp.platform.embed.InProcessModel;
+import ai.dsp.platform.embed.OnnxEmbeddingModel;
 import ai.dsp.platform.store.MetadataFilter;
 import ai.dsp.platform.store.StoreUnavailableException;
 import ai.dsp.platform.testing.Neo4jServer;
@@ -33,13 +34,13 @@ class Neo4jGraphStoreTest {
     private static final AtomicInteger COLLECTIONS = new AtomicInteger();
     private static final NounPhraseExtractor EXTRACTOR = new NounPhraseExtractor();
     private static ExecutorService pool;
-    private static MiniLmEmbeddingModel model;
+    private static OnnxEmbeddingModel model;
     private static Neo4jGraphStore store;
 
     @BeforeAll
     static void start() {
         pool = Executors.newFixedThreadPool(1);
-        model = new MiniLmEmbeddingModel(pool, 1);
+        model = new OnnxEmbeddingModel(InProcessModel.ALL_MINILM_L6_V2_Q, pool, 1);
         store = store(Neo4jServer.shared().boltUri(), Duration.ofSeconds(10));
     }
 

@@ -1,5 +1,6 @@
 package ai.dsp.platform.metrics;
 
+import ai.dsp.platform.store.ChunkStoreContract;
 import ai.dsp.platform.store.Chunk;
 import ai.dsp.platform.store.ChunkStore;
 import ai.dsp.platform.store.ChunksRejectedException;
@@ -27,7 +28,7 @@ class MeteredChunkStoreTest {
 
     @Test
     void operationsOnARealStoreAreTimedAndHealthSetsTheUpGauge(@TempDir Path folder) {
-        try (ChunkStore store = new MeteredChunkStore(new LuceneChunkStore(folder, 3, Duration.ZERO), metrics, "lucene")) {
+        try (ChunkStore store = new MeteredChunkStore(new LuceneChunkStore(folder, ChunkStoreContract.spaces(3), Duration.ZERO), metrics, "lucene")) {
             store.replaceDocument("kb", "doc", List.of(new Chunk("doc", 0, "printers on the second floor", new float[]{1, 0, 0},
                     0, 28, List.of(), "doc.txt", Map.of())));
             assertThat(store.searchKeyword(new SearchRequest("kb", "printers", null, 5, List.of()))).hasSize(1);

@@ -1,5 +1,6 @@
 package ai.dsp.platform.retrieve;
 
+import ai.dsp.platform.store.ChunkStoreContract;
 import ai.dsp.platform.store.Chunk;
 import ai.dsp.platform.store.lucene.LuceneChunkStore;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,7 @@ class InvalidatingChunkStoreTest {
 
     @Test
     void writesDeletesAndFailedWritesInvalidateTheirCollection() {
-        try (InvalidatingChunkStore store = new InvalidatingChunkStore(new LuceneChunkStore(root, 2, Duration.ZERO), recording)) {
+        try (InvalidatingChunkStore store = new InvalidatingChunkStore(new LuceneChunkStore(root, ChunkStoreContract.spaces(2), Duration.ZERO), recording)) {
             store.replaceDocument("kb", "a", List.of(chunk("a", new float[] {1, 0})));
             assertThat(invalidated).containsExactly("kb");
             assertThat(store.countChunks("kb")).isEqualTo(1);

@@ -1,5 +1,6 @@
 package ai.dsp.platform.retrieve;
 
+import ai.dsp.platform.store.ChunkStoreContract;
 import ai.dsp.platform.store.ScoredChunk;
 import ai.dsp.platform.store.SearchRequest;
 import ai.dsp.platform.store.TermStatistics;
@@ -52,7 +53,7 @@ class Rm3Test {
 
     @Test
     void expansionFindsTheRelevantChunkThatSharesNoWordWithTheQuery(@TempDir Path dir) {
-        try (LuceneChunkStore store = new LuceneChunkStore(dir, 8, Duration.ZERO)) {
+        try (LuceneChunkStore store = new LuceneChunkStore(dir, ChunkStoreContract.spaces(8), Duration.ZERO)) {
             store.replaceDocument("c", "a", List.of(chunk("a", 0, "Compilers translate source programs; the parser builds syntax trees.")));
             store.replaceDocument("c", "b", List.of(chunk("b", 0, "Compilers optimize code; a parser checks syntax first.")));
             store.replaceDocument("c", "t", List.of(chunk("t", 0, "Syntax trees and parser generators, the grammar tools.")));

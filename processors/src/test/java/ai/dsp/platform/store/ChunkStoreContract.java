@@ -27,6 +27,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 public abstract class ChunkStoreContract {
 
     protected static final int DIMENSIONS = 8;
+
+    /** One test model of {@code dimensions} for every collection; a store that asks it to re-embed fails the test. */
+    public static EmbeddingSpaces spaces(int dimensions) {
+        return EmbeddingSpaces.fixed(new EmbeddingSpace("test-model", dimensions), texts -> {
+            throw new AssertionError("no rebuild expected");
+        });
+    }
     protected static final String COLLECTION = "docs";
 
     protected ChunkStore store;

@@ -5,7 +5,6 @@ import ai.dsp.platform.document.elasticsearch.ElasticsearchDocumentRegistry;
 import ai.dsp.platform.embed.Embedder;
 import ai.dsp.platform.graph.GraphFollowingChunkStore;
 import ai.dsp.platform.graph.KnowledgeGraph;
-import ai.dsp.platform.embed.MiniLmEmbeddingModel;
 import ai.dsp.platform.metrics.MeteredChunkStore;
 import ai.dsp.platform.metrics.PlatformMetrics;
 import ai.dsp.platform.retrieve.InvalidatingChunkStore;
@@ -13,7 +12,6 @@ import ai.dsp.platform.retrieve.QueryCache;
 import ai.dsp.platform.store.ChunkStore;
 import ai.dsp.platform.store.elasticsearch.ElasticsearchChunkStore;
 import ai.dsp.platform.store.elasticsearch.ElasticsearchProperties;
-import ai.dsp.platform.store.elasticsearch.EmbeddingSpace;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.json.jackson.JacksonJsonpMapper;
 import co.elastic.clients.transport.rest_client.RestClientTransport;
@@ -71,7 +69,7 @@ public class ElasticsearchConfiguration {
     ChunkStore chunkStore(ElasticsearchClient client, ProducerTemplate camel, ElasticsearchProperties properties,
                           Embedder embedder, QueryCache cache, PlatformMetrics metrics, KnowledgeGraph graph) {
         return new GraphFollowingChunkStore(new MeteredChunkStore(new InvalidatingChunkStore(new ElasticsearchChunkStore(client, camel,
-                COMPONENT, properties, new EmbeddingSpace(MiniLmEmbeddingModel.NAME, embedder.dimensions()), embedder::embedAll), cache),
+                COMPONENT, properties, embedder), cache),
                 metrics, "elasticsearch"), graph);
     }
 

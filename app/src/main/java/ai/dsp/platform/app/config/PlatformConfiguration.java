@@ -11,7 +11,9 @@ import ai.dsp.platform.embed.Embedder;
 import ai.dsp.platform.graph.GraphFollowingChunkStore;
 import ai.dsp.platform.graph.KnowledgeGraph;
 import ai.dsp.platform.embed.EmbeddingProperties;
-import ai.dsp.platform.embed.MiniLmEmbeddingModel;
+import ai.dsp.platform.embed.CollectionModels;
+import ai.dsp.platform.embed.InProcessModel;
+import ai.dsp.platform.embed.OnnxEmbeddingModel;
 import ai.dsp.platform.ingest.ChunkingProperties;
 import ai.dsp.platform.ingest.Chunker;
 import ai.dsp.platform.ingest.DocumentIntake;
@@ -32,7 +34,6 @@ import ai.dsp.platform.retrieve.Retriever;
 import ai.dsp.platform.store.ChunkStore;
 import ai.dsp.platform.store.lucene.LuceneChunkStore;
 import dev.langchain4j.model.TokenCountEstimator;
-import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.HuggingFaceTokenCountEstimator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
@@ -56,18 +57,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class PlatformConfiguration {
 
     /**
-     * The model's own pool is not a bean: an Executor bean would switch off Spring Boot's task
-     * executor, which platform-http needs. Its threads are daemons and idle between batches.
+     * Each collection's model, loaded on first use. The models' own pool is not a bean: an
+     * Executor bean would switch off Spring Boot's task executor, which platform-http needs. Its
+     * threads are daemons and idle between batches.
      */
     @Bean
-    EmbeddingModel embeddingModel(EmbeddingProperties properties) {
+    Embedder embedder(EmbeddingProperties properties, CollectionModels collections, PlatformMetrics metrics) {
         AtomicInteger counter = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(properties.threads(), runnable -> {
             Thread thread = new Thread(runnable, "embed-" + counter.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
-        return new MiniLmEmbeddingModel(pool, properties.intraOpThreads());
+        return new Embedder(model -> new OnnxEmbeddingModel(model, pool, properties.intraOpThreads()),
+                InProcessModel.require(properties.model()), collections, properties.batchSize(), metrics);
     }
 
     /** The domain metrics (docs/OPERATIONS.md), on the registry /metrics and /actuator/prometheus serve. */
@@ -87,17 +90,12 @@ public class PlatformConfiguration {
         return MeterFilter.denyNameStartsWith("camel.exchange.event.notifier");
     }
 
-    @Bean
-    Embedder embedder(EmbeddingModel embeddingModel, EmbeddingProperties properties, PlatformMetrics metrics) {
-        return new Embedder(embeddingModel, properties.batchSize(), metrics);
-    }
-
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(name = "dsp.store.type", havingValue = "lucene", matchIfMissing = true)
     ChunkStore chunkStore(PlatformProperties properties, LuceneProperties lucene, Embedder embedder, QueryCache cache,
                           PlatformMetrics metrics, KnowledgeGraph graph) {
         return new GraphFollowingChunkStore(new MeteredChunkStore(new InvalidatingChunkStore(
-                new LuceneChunkStore(properties.dataDir().resolve("index"), embedder.dimensions(), lucene.commitInterval()), cache),
+                new LuceneChunkStore(properties.dataDir().resolve("index"), embedder, lucene.commitInterval()), cache),
                 metrics, "lucene"), graph);
     }
 

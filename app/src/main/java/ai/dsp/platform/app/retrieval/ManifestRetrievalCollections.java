@@ -4,6 +4,9 @@ import ai.dsp.platform.app.frontdoor.ModelServers;
 import ai.dsp.platform.app.frontdoor.ProjectModule;
 import ai.dsp.platform.app.frontdoor.RagModules;
 import ai.dsp.platform.app.frontdoor.inference.InferenceClient;
+import ai.dsp.platform.embed.CollectionModels;
+import ai.dsp.platform.embed.EmbeddingProperties;
+import ai.dsp.platform.embed.InProcessModel;
 import ai.dsp.platform.retrieve.Expansion;
 import ai.dsp.platform.retrieve.QueryVariants;
 import ai.dsp.platform.retrieve.Reranker;
@@ -20,9 +23,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Each collection's retrieval settings: {@code dsp.retrieval.*}, over it the collection's
@@ -34,11 +39,14 @@ import java.util.Map;
  * and its reranker: {@code reranker_module} names a {@code model_server} module of the project
  * (the seed's rerank contract) or an {@code inference_endpoint} (an LLM ranks listwise), with the
  * seed's {@code reranking} section ({@code top_n} 10, {@code score_threshold} 0.1, {@code model})
- * and {@code reranker_enabled} (rerank when a request does not say). Read again whenever a
+ * and {@code reranker_enabled} (rerank when a request does not say); and its embedding model,
+ * {@code embedding_model} ({@link InProcessModel}'s names, over {@code dsp.embedding.collections}).
+ * A model that does not run in process (the seed's {@code text-embedding-ada-002},
+ * {@code all-mpnet-base-v2}) is logged and the configured one used. Read again whenever a
  * manifest changes. A value out of range, or a reranker module that cannot be used, is logged
  * and left out, so one bad field does not take the module's other settings with it.
  */
-final class ManifestRetrievalCollections implements RetrievalCollections {
+final class ManifestRetrievalCollections implements RetrievalCollections, CollectionModels {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManifestRetrievalCollections.class);
     static final String RM3 = "rm3";
@@ -48,11 +56,15 @@ final class ManifestRetrievalCollections implements RetrievalCollections {
     private final ObjectProvider<ModelServers> modelServers;
     private final InferenceClient inference;
     private final ObjectMapper json;
+    private final EmbeddingProperties embedding;
     private volatile Map<String, RetrievalSettings> fromModules = Map.of();
+    private volatile Map<String, InProcessModel> modelsFromModules = Map.of();
 
-    ManifestRetrievalCollections(RetrievalProperties properties, ManifestService manifests, ManifestStore store,
-                                 ObjectProvider<ModelServers> modelServers, InferenceClient inference, ObjectMapper json) {
+    ManifestRetrievalCollections(RetrievalProperties properties, EmbeddingProperties embedding, ManifestService manifests,
+                                 ManifestStore store, ObjectProvider<ModelServers> modelServers, InferenceClient inference,
+                                 ObjectMapper json) {
         this.properties = properties;
+        this.embedding = embedding;
         this.manifests = manifests;
         this.modelServers = modelServers;
         this.inference = inference;
@@ -69,8 +81,18 @@ final class ManifestRetrievalCollections implements RetrievalCollections {
         return own != null ? own : properties.settingsOf(collection);
     }
 
+    @Override
+    public Optional<InProcessModel> modelOf(String collection) {
+        InProcessModel own = modelsFromModules.get(collection);
+        if (own != null) {
+            return Optional.of(own);
+        }
+        return Optional.ofNullable(embedding.collections().get(collection)).map(InProcessModel::require);
+    }
+
     private synchronized void refresh() {
         Map<String, RetrievalSettings> collections = new HashMap<>();
+        Map<String, InProcessModel> models = new HashMap<>();
         for (ManifestVersion version : manifests.list()) {
             JsonNode modules = version.document().path("modules");
             for (JsonNode module : modules) {
@@ -86,10 +108,25 @@ final class ManifestRetrievalCollections implements RetrievalCollections {
                     String name = module.path("name").asText();
                     RetrievalSettings settings = expansion(version, name, config, settings(version.projectId(), name, collection, config));
                     collections.put(collection, settings.withReranking(reranking(version, name, config)));
+                    model(version.projectId(), name, config).ifPresent(model -> models.put(collection, model));
                 }
             }
         }
         fromModules = Map.copyOf(collections);
+        modelsFromModules = Map.copyOf(models);
+    }
+
+    private static Optional<InProcessModel> model(String project, String module, JsonNode config) {
+        String name = config.path("embedding_model").asText("");
+        if (name.isBlank()) {
+            return Optional.empty();
+        }
+        Optional<InProcessModel> model = InProcessModel.named(name);
+        if (model.isEmpty()) {
+            LOG.warn("module {} of project {}: embedding_model '{}' does not run in process (known: {}); the configured model is used",
+                    module, project, name, Arrays.stream(InProcessModel.values()).map(InProcessModel::id).toList());
+        }
+        return model;
     }
 
     private RetrievalSettings settings(String project, String module, String collection, JsonNode config) {

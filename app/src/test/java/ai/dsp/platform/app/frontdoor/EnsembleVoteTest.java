@@ -1,7 +1,8 @@
 package ai.dsp.platform.app.frontdoor;
 
 import ai.dsp.platform.embed.Embedder;
-import ai.dsp.platform.embed.MiniLmEmbeddingModel;
+import ai.dsp.platform.embed.InProcessModel;
+import ai.dsp.platform.embed.OnnxEmbeddingModel;
 import ai.dsp.platform.metrics.PlatformMetrics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -24,7 +26,8 @@ class EnsembleVoteTest {
     @BeforeAll
     static void load() {
         pool = Executors.newFixedThreadPool(2);
-        vote = new EnsembleVote(new Embedder(new MiniLmEmbeddingModel(pool, 1), 8, PlatformMetrics.discarding()));
+        vote = new EnsembleVote(new Embedder(model -> new OnnxEmbeddingModel(model, pool, 1), InProcessModel.ALL_MINILM_L6_V2_Q,
+                collection -> Optional.empty(), 8, PlatformMetrics.discarding()));
     }
 
     @AfterAll

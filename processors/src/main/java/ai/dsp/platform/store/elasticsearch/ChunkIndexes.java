@@ -1,5 +1,6 @@
 package ai.dsp.platform.store.elasticsearch;
 
+import ai.dsp.platform.store.EmbeddingSpace;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.ElasticsearchException;
 import co.elastic.clients.elasticsearch.indices.GetAliasResponse;

@@ -2,6 +2,8 @@ package ai.dsp.platform.store.elasticsearch;
 
 import ai.dsp.platform.store.Chunk;
 import ai.dsp.platform.store.ChunkStore;
+import ai.dsp.platform.store.EmbeddingSpace;
+import ai.dsp.platform.store.EmbeddingSpaces;
 import co.elastic.clients.elasticsearch.core.MtermvectorsResponse;
 import co.elastic.clients.elasticsearch.core.mtermvectors.MultiTermVectorsResult;
 import co.elastic.clients.elasticsearch.core.termvectors.TermVector;
@@ -44,9 +46,11 @@ import java.util.function.Function;
  * The production {@link ChunkStore} on Elasticsearch 8: BM25 over English terms and HNSW
  * kNN (cosine) with the filters inside the knn clause, so k hits stay k hits. Writes and searches
  * go through the camel-elasticsearch component; index administration through the Java client.
- * A collection whose index holds another model's vectors is rebuilt in the background (see
- * {@link IndexRebuild}); until the alias swaps, keyword search reads the old index and vector
- * search the new one, so dimensions never mix. Thread-safe.
+ * Each collection's vectors are in its own model ({@link EmbeddingSpaces}); a collection whose
+ * index holds another model's vectors, found by a write or a vector search, is rebuilt in the
+ * background (see {@link IndexRebuild}); until the alias swaps, searches read the old index (a
+ * query embedded in the old model, {@link #vectorSpace}), so models never mix. A model change while a rebuild runs
+ * takes effect once it is done (the next write or vector search starts the next). Thread-safe.
  */
 public final class ElasticsearchChunkStore implements ChunkStore {
 
@@ -56,15 +60,15 @@ public final class ElasticsearchChunkStore implements ChunkStore {
     private final ElasticsearchClient client;
     private final ElasticsearchRequests requests;
     private final ElasticsearchProperties properties;
-    private final EmbeddingSpace space;
+    private final EmbeddingSpaces spaces;
     private final ChunkIndexes indexes;
     private final EnglishTerms english = new EnglishTerms();
     private final ChunkSources sources = new ChunkSources(english);
     private final IndexRebuild rebuild;
-    /** Collections whose live index is known to hold this store's embedding space. */
-    private final Set<String> ready = ConcurrentHashMap.newKeySet();
-    /** Collections being rebuilt: the old index still behind the alias. */
-    private final Map<String, String> rebuilding = new ConcurrentHashMap<>();
+    /** Per collection, the embedding space its live index is known to hold. */
+    private final Map<String, EmbeddingSpace> ready = new ConcurrentHashMap<>();
+    /** Collections being rebuilt: the old index still behind the alias, and the new one. */
+    private final Map<String, Rebuilding> rebuilding = new ConcurrentHashMap<>();
     /** Per collection being rebuilt: documents written or deleted since, which the copy must skip. */
     private final Map<String, Set<String>> changedDuringRebuild = new ConcurrentHashMap<>();
     private final ExecutorService rebuilds = Executors.newSingleThreadExecutor(runnable -> {
@@ -77,18 +81,17 @@ public final class ElasticsearchChunkStore implements ChunkStore {
     /**
      * @param camel     sends bulk and search requests to the camel-elasticsearch component
      * @param component the name that component is registered under
-     * @param space     the embedding model (and its dimensions) of every vector written
-     * @param embedder  re-embeds chunk texts when a collection is rebuilt for {@code space}
+     * @param spaces    each collection's embedding model (and its dimensions), and the means to
+     *                  re-embed chunk texts when a collection is rebuilt for another
      */
     public ElasticsearchChunkStore(ElasticsearchClient client, ProducerTemplate camel, String component,
-                                   ElasticsearchProperties properties, EmbeddingSpace space,
-                                   Function<List<String>, List<float[]>> embedder) {
+                                   ElasticsearchProperties properties, EmbeddingSpaces spaces) {
         this.client = Objects.requireNonNull(client, "client");
         this.requests = new ElasticsearchRequests(camel, component);
         this.properties = properties;
-        this.space = space;
+        this.spaces = spaces;
         this.indexes = new ChunkIndexes(client, properties);
-        this.rebuild = new IndexRebuild(client, indexes, sources, embedder);
+        this.rebuild = new IndexRebuild(client, indexes, sources, spaces);
         indexes.installTemplate();
     }
 
@@ -98,8 +101,11 @@ public final class ElasticsearchChunkStore implements ChunkStore {
             deleteDocument(collection, documentId);
             return;
         }
-        StoreArguments.requireValidChunks(documentId, chunks, space.dimensions());
-        String target = writeIndex(collection);
+        StoreArguments.requireValidCollection(collection);
+        StoreArguments.requireValidChunks(documentId, chunks, spaces.of(collection).dimensions());
+        Target into = writeIndex(collection);
+        StoreArguments.requireValidChunks(documentId, chunks, into.space().dimensions());
+        String target = into.index();
         markChanged(collection, documentId);
         Set<String> keep = new HashSet<>();
         chunks.forEach(chunk -> keep.add(chunk.id()));
@@ -113,10 +119,10 @@ public final class ElasticsearchChunkStore implements ChunkStore {
             bulk.operations(op -> op.index(i -> i.index(target).id(chunk.id()).document(source)));
         }
         writeAll(collection, documentId, target, bulk, chunks);
-        String old = rebuilding.get(collection);
-        if (old != null) {
+        Rebuilding running = rebuilding.get(collection);
+        if (running != null) {
             // the rebuild must not copy this document's old chunks over the new ones
-            deleteChunks(old, documentId);
+            deleteChunks(running.from(), documentId);
         }
     }
 
@@ -130,8 +136,9 @@ public final class ElasticsearchChunkStore implements ChunkStore {
         }
         markChanged(collection, documentId);
         deleteChunks(indexes.current(collection).orElseThrow(), documentId);
-        if (rebuilding.containsKey(collection)) {
-            deleteChunks(indexes.indexName(collection, space), documentId);
+        Rebuilding running = rebuilding.get(collection);
+        if (running != null) {
+            deleteChunks(running.to(), documentId);
         }
     }
 
@@ -212,17 +219,19 @@ public final class ElasticsearchChunkStore implements ChunkStore {
         StoreArguments.requireValidCollection(request.collection());
         ensureOpen();
         float[] vector = Objects.requireNonNull(request.vector(), "vector");
-        StoreArguments.requireDimensions(vector, space.dimensions(), "query vector");
+        Target target = vectorIndex(request.collection(), request.space());
+        if (target == null) {
+            StoreArguments.requireDimensions(vector, spaces.of(request.collection()).dimensions(), "query vector");
+            return List.of();
+        }
+        StoreArguments.requireDimensions(vector, target.space().dimensions(), "query vector");
         List<Float> queryVector = new ArrayList<>(vector.length);
         for (float value : vector) {
             queryVector.add(value);
         }
         List<Query> filters = FilterClauses.allOf(request.filters());
         int candidates = Math.min(10_000, Math.max(100, request.k() * 10));
-        String index = rebuilding.containsKey(request.collection())
-                ? indexes.indexName(request.collection(), space)
-                : indexes.alias(request.collection());
-        return search(index, request.k(), s -> s.knn(knn -> knn
+        return search(target.index(), request.k(), s -> s.knn(knn -> knn
                 .field(ChunkSources.VECTOR).queryVector(queryVector).k(request.k()).numCandidates(candidates)
                 .filter(filters)));
     }
@@ -290,27 +299,78 @@ public final class ElasticsearchChunkStore implements ChunkStore {
     }
 
     /**
-     * The index new chunks go to: the collection's index for this model, created on first use.
-     * Finding another model's index behind the alias starts its rebuild.
+     * The index new chunks go to, and the index vector searches read: the collection's index for
+     * its model, created on first use, or the one a running rebuild fills. Finding another
+     * model's index behind the alias starts its rebuild.
      */
-    private String writeIndex(String collection) {
-        StoreArguments.requireValidCollection(collection);
+    private Target writeIndex(String collection) {
         ensureOpen();
+        Rebuilding running = rebuilding.get(collection);
+        if (running != null) {
+            return new Target(running.to(), running.space());
+        }
+        EmbeddingSpace space = spaces.of(collection);
         String target = indexes.indexName(collection, space);
-        if (ready.contains(collection) || rebuilding.containsKey(collection)) {
-            return target;
+        if (space.equals(ready.get(collection))) {
+            return new Target(target, space);
         }
         synchronized (this) {
+            running = rebuilding.get(collection);
+            if (running != null) {
+                return new Target(running.to(), running.space());
+            }
             String current = indexes.current(collection).orElse(null);
             if (current == null) {
                 indexes.create(collection, space, true);
             } else if (!current.equals(target)) {
-                startRebuild(collection, current, target);
-                return target;
+                startRebuild(collection, current, target, space);
+                return new Target(target, space);
             }
-            ready.add(collection);
+            ready.put(collection, space);
         }
-        return target;
+        return new Target(target, space);
+    }
+
+    /** The live index's model (complete until a rebuild swaps), or for a collection without an index the one it wants. */
+    @Override
+    public EmbeddingSpace vectorSpace(String collection) {
+        StoreArguments.requireValidCollection(collection);
+        Target live = vectorIndex(collection, null);
+        return live != null ? live.space() : spaces.of(collection);
+    }
+
+    /**
+     * The index a vector search in {@code space} reads (null: the live one, whatever it holds),
+     * checking on the way that the live index is in the collection's model (else the rebuild
+     * starts); null for a collection without an index, where nothing is created.
+     */
+    private Target vectorIndex(String collection, EmbeddingSpace space) {
+        ensureOpen();
+        Rebuilding running = rebuilding.get(collection);
+        if (running == null && !spaces.of(collection).equals(ready.get(collection))) {
+            if (indexes.current(collection).isEmpty()) {
+                return null;
+            }
+            writeIndex(collection);
+            running = rebuilding.get(collection);
+        }
+        if (running == null) {
+            EmbeddingSpace live = ready.get(collection);
+            if (live == null) {
+                throw new StoreUnavailableException("collection '" + collection + "' is between models (its rebuild failed and"
+                        + " starts again with the next write)");
+            }
+            if (space == null || space.equals(live)) {
+                return new Target(indexes.alias(collection), live);
+            }
+        } else if (running.fromSpace() != null && (space == null || space.equals(running.fromSpace()))) {
+            return new Target(indexes.alias(collection), running.fromSpace());
+        } else if (space == null || space.equals(running.space())) {
+            // an old index that records no model: its vectors cannot be queried, the new one's can
+            return new Target(running.to(), running.space());
+        }
+        throw new StoreUnavailableException("collection '" + collection + "' holds no index in " + space.slug()
+                + " any more (its model changed): embed the query again");
     }
 
     /** The running rebuild, if any, must not copy this document's old chunks. */
@@ -321,19 +381,20 @@ public final class ElasticsearchChunkStore implements ChunkStore {
         }
     }
 
-    private void startRebuild(String collection, String from, String to) {
-        if (rebuilding.putIfAbsent(collection, from) != null) {
+    private void startRebuild(String collection, String from, String to, EmbeddingSpace space) {
+        if (rebuilding.putIfAbsent(collection, new Rebuilding(from, indexes.spaceOf(from).orElse(null), to, space)) != null) {
             return;
         }
         Set<String> changed = ConcurrentHashMap.newKeySet();
         changedDuringRebuild.put(collection, changed);
+        EmbeddingSpace fromSpace = rebuilding.get(collection).fromSpace();
         LOG.info("collection '{}' holds vectors of {}, not {}: rebuilding it into {}", collection,
-                indexes.spaceOf(from).map(EmbeddingSpace::slug).orElse("an unknown model"), space.slug(), to);
+                fromSpace == null ? "an unknown model" : fromSpace.slug(), space.slug(), to);
         indexes.create(collection, space, false);
         rebuilds.execute(() -> {
             try {
-                rebuild.run(collection, from, to, changed::contains);
-                ready.add(collection);
+                rebuild.run(collection, from, to, space, changed::contains);
+                ready.put(collection, space);
             } catch (RuntimeException e) {
                 LOG.error("rebuild of collection '{}' failed; it starts again with the next write", collection, e);
             } finally {
@@ -341,6 +402,14 @@ public final class ElasticsearchChunkStore implements ChunkStore {
                 changedDuringRebuild.remove(collection);
             }
         });
+    }
+
+    /** An index and the embedding space its vectors are in. */
+    private record Target(String index, EmbeddingSpace space) {
+    }
+
+    /** A running rebuild: from the index behind the alias (its model, if recorded) into {@code to}, for {@code space}. */
+    private record Rebuilding(String from, EmbeddingSpace fromSpace, String to, EmbeddingSpace space) {
     }
 
     /** Bulk-writes the chunks, retrying items answered 429/5xx; a 400 item fails the document. */

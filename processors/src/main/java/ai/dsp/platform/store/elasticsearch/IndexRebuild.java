@@ -1,6 +1,8 @@
 package ai.dsp.platform.store.elasticsearch;
 
 import ai.dsp.platform.store.Chunk;
+import ai.dsp.platform.store.EmbeddingSpace;
+import ai.dsp.platform.store.EmbeddingSpaces;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.FieldValue;
 import co.elastic.clients.elasticsearch._types.Refresh;
@@ -16,7 +18,6 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -34,21 +35,21 @@ final class IndexRebuild {
     private final ElasticsearchClient client;
     private final ChunkIndexes indexes;
     private final ChunkSources sources;
-    private final Function<List<String>, List<float[]>> embedder;
+    private final EmbeddingSpaces spaces;
 
     IndexRebuild(ElasticsearchClient client, ChunkIndexes indexes, ChunkSources sources,
-                 Function<List<String>, List<float[]>> embedder) {
+                 EmbeddingSpaces spaces) {
         this.client = client;
         this.indexes = indexes;
         this.sources = sources;
-        this.embedder = embedder;
+        this.spaces = spaces;
     }
 
     /**
-     * Copies {@code from} into {@code to} with new vectors, then swaps the alias and drops {@code from}.
+     * Copies {@code from} into {@code to} with vectors in {@code space}, then swaps the alias and drops {@code from}.
      * {@code changed} tells the documents rewritten meanwhile, whose old chunks must not be copied.
      */
-    void run(String collection, String from, String to, Predicate<String> changed) {
+    void run(String collection, String from, String to, EmbeddingSpace space, Predicate<String> changed) {
         long started = System.nanoTime();
         long copied = 0;
         List<FieldValue> after = null;
@@ -63,7 +64,7 @@ final class IndexRebuild {
             if (hits.isEmpty()) {
                 break;
             }
-            copied += copy(hits, to, changed);
+            copied += copy(hits, to, space, changed);
             after = hits.get(hits.size() - 1).sort();
         }
         // the copies were written without waiting for a refresh: all must be searchable at the swap
@@ -75,13 +76,13 @@ final class IndexRebuild {
     }
 
     /** Re-embeds and writes one page; returns how many chunks it copied. */
-    private int copy(List<Hit<ObjectNode>> hits, String to, Predicate<String> changed) {
+    private int copy(List<Hit<ObjectNode>> hits, String to, EmbeddingSpace space, Predicate<String> changed) {
         List<Chunk> chunks = hits.stream().map(hit -> sources.fromSource(hit.source()))
                 .filter(chunk -> !changed.test(chunk.documentId())).toList();
         if (chunks.isEmpty()) {
             return 0;
         }
-        List<float[]> vectors = embedder.apply(chunks.stream().map(Chunk::text).toList());
+        List<float[]> vectors = spaces.embed(space, chunks.stream().map(Chunk::text).toList());
         BulkRequest.Builder bulk = new BulkRequest.Builder().refresh(Refresh.False);
         int operations = 0;
         for (int i = 0; i < chunks.size(); i++) {

@@ -8,17 +8,23 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import ai.dsp.platform.lucene.LuceneIndex;
 import ai.dsp.platform.store.Chunk;
 import ai.dsp.platform.store.ChunkStore;
+import ai.dsp.platform.store.EmbeddingSpace;
+import ai.dsp.platform.store.EmbeddingSpaces;
 import ai.dsp.platform.store.EnglishTerms;
 import ai.dsp.platform.store.TermStatistics;
 import ai.dsp.platform.store.MetadataFilter;
@@ -28,7 +34,10 @@ import ai.dsp.platform.store.StoreArguments;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.MultiTerms;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.BoostQuery;
@@ -41,37 +50,53 @@ import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.util.QueryBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The embedded {@link ChunkStore}: one Lucene index per collection under {@code root/<collection>/},
- * BM25 over English-analysed text and HNSW kNN (cosine) with filters applied inside both queries.
- * Indexes are opened on first use and found again on disk after a restart. Thread-safe.
+ * The embedded {@link ChunkStore}: one Lucene index per collection and embedding model under
+ * {@code root/<collection>/} ({@link CollectionIndexes}), BM25 over English-analysed text and HNSW
+ * kNN (cosine) with filters applied inside both queries. Indexes are opened on first use and
+ * found again on disk after a restart.
+ * <p>
+ * A collection whose live index holds another model's vectors than {@link EmbeddingSpaces} asks
+ * for, found by a write or a vector search, is rebuilt blue-green in the background as on
+ * Elasticsearch: every document is re-embedded into a new index while the old one stays live;
+ * writes meanwhile go to the new index (and leave the old), searches read the old index (a
+ * query embedded in the old model, {@link #vectorSpace}); then one atomic rename makes the new
+ * index live. Thread-safe.
  */
 public final class LuceneChunkStore implements ChunkStore {
 
+    private static final Logger LOG = LoggerFactory.getLogger(LuceneChunkStore.class);
+    /** Documents re-embedded per step of a rebuild. */
+    private static final int REBUILD_PAGE = 64;
+
     private final Path root;
-    private final int dimensions;
+    private final EmbeddingSpaces spaces;
     private final Duration commitInterval;
     // Stemming and stop words give noticeably better BM25 on English prose than StandardAnalyzer.
     private final EnglishTerms english = new EnglishTerms();
     private final Analyzer analyzer = english.analyzer();
     private final ChunkDocuments chunkDocuments = new ChunkDocuments();
-    private final Map<String, LuceneIndex> indexes = new ConcurrentHashMap<>();
+    private final Map<String, CollectionIndexes> indexes = new ConcurrentHashMap<>();
+    private final ExecutorService rebuilds = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "lucene-index-rebuild");
+        thread.setDaemon(true);
+        return thread;
+    });
     // Guards opening indexes against close(), so no index is opened after close has run.
     private final Object lifecycle = new Object();
     private volatile boolean closed;
 
     /**
-     * @param root       directory holding one sub-directory per collection; created if absent
-     * @param dimensions length every chunk and query vector must have
+     * @param root           directory holding one sub-directory per collection; created if absent
+     * @param spaces         each collection's embedding model, and the means to re-embed its texts
      * @param commitInterval least time between two commits of an index (see {@link LuceneIndex})
      */
-    public LuceneChunkStore(Path root, int dimensions, Duration commitInterval) {
-        if (dimensions <= 0) {
-            throw new IllegalArgumentException("dimensions must be positive, got " + dimensions);
-        }
+    public LuceneChunkStore(Path root, EmbeddingSpaces spaces, Duration commitInterval) {
         this.root = Objects.requireNonNull(root, "root");
-        this.dimensions = dimensions;
+        this.spaces = Objects.requireNonNull(spaces, "spaces");
         this.commitInterval = Objects.requireNonNull(commitInterval, "commitInterval");
         try {
             Files.createDirectories(root);
@@ -86,17 +111,22 @@ public final class LuceneChunkStore implements ChunkStore {
             deleteDocument(collection, documentId);
             return;
         }
-        StoreArguments.requireValidChunks(documentId, chunks, dimensions);
+        StoreArguments.requireValidCollection(collection);
+        StoreArguments.requireValidChunks(documentId, chunks, spaces.of(collection).dimensions());
+        CollectionIndexes index = inWantedSpace(requireIndex(collection));
+        StoreArguments.requireValidChunks(documentId, chunks, index.writeSpace().dimensions());
         List<Document> docs = chunks.stream().map(chunkDocuments::toDocument).toList();
         // One updateDocuments call deletes the old chunks and adds the new ones as a single block,
         // which near-real-time readers see entirely or not at all.
-        requireIndex(collection).write(writer -> writer.updateDocuments(documentKey(documentId), docs));
+        index.write(documentId, writer -> writer.updateDocuments(documentKey(documentId), docs),
+                writer -> writer.deleteDocuments(documentKey(documentId)));
     }
 
     @Override
     public void deleteDocument(String collection, String documentId) {
         Objects.requireNonNull(documentId, "documentId");
-        existingIndex(collection).ifPresent(index -> index.write(writer -> writer.deleteDocuments(documentKey(documentId))));
+        existingIndex(collection).ifPresent(index -> index.write(documentId, writer -> writer.deleteDocuments(documentKey(documentId)),
+                writer -> writer.deleteDocuments(documentKey(documentId))));
     }
 
     @Override
@@ -128,7 +158,7 @@ public final class LuceneChunkStore implements ChunkStore {
     @Override
     public TermStatistics termStatistics(String collection, List<Chunk> chunks) {
         List<Map<String, Integer>> chunkTerms = chunks.stream().map(chunk -> TermStatistics.counts(english.terms(chunk.text()))).toList();
-        return existingIndex(collection).map(index -> index.read(searcher -> {
+        return existingIndex(collection).map(index -> index.read(slot -> slot.index().read(searcher -> {
             IndexReader reader = searcher.getIndexReader();
             Map<String, Long> frequencies = new HashMap<>();
             for (Map<String, Integer> terms : chunkTerms) {
@@ -139,18 +169,31 @@ public final class LuceneChunkStore implements ChunkStore {
                 }
             }
             return new TermStatistics(chunkTerms, frequencies, reader.numDocs());
-        })).orElse(new TermStatistics(chunkTerms, Map.of(), 0));
+        }))).orElse(new TermStatistics(chunkTerms, Map.of(), 0));
     }
 
 
     @Override
     public List<ScoredChunk> searchVector(SearchRequest request) {
         StoreArguments.requirePositiveK(request);
-        StoreArguments.requireDimensions(Objects.requireNonNull(request.vector(), "vector"), dimensions, "query vector");
+        Objects.requireNonNull(request.vector(), "vector");
         // The filter goes into the kNN query so HNSW only collects matching chunks: k stays k.
         Query filter = FilterQueries.allOf(request.filters()).orElse(null);
         Query knn = new KnnFloatVectorQuery(ChunkDocuments.VECTOR, request.vector(), request.k(), filter);
-        return search(request.collection(), knn, request.k(), request.keysOnly());
+        return existingIndex(request.collection()).map(this::inWantedSpace).map(index -> index.readVectors(request.space(), slot -> {
+            StoreArguments.requireDimensions(request.vector(), slot.space().dimensions(), "query vector");
+            return search(slot.index(), knn, request.k(), request.keysOnly());
+        })).orElseGet(() -> {
+            StoreArguments.requireDimensions(request.vector(), spaces.of(request.collection()).dimensions(), "query vector");
+            return List.of();
+        });
+    }
+
+    /** The live index's model (complete until a rebuild swaps), or for a collection without an index the one it wants. */
+    @Override
+    public EmbeddingSpace vectorSpace(String collection) {
+        return existingIndex(collection).map(this::inWantedSpace).map(CollectionIndexes::liveSpace)
+                .orElseGet(() -> spaces.of(collection));
     }
 
     @Override
@@ -165,7 +208,7 @@ public final class LuceneChunkStore implements ChunkStore {
     @Override
     public long countChunks(String collection) {
         return existingIndex(collection)
-                .map(index -> index.read(searcher -> (long) searcher.getIndexReader().numDocs()))
+                .map(index -> index.read(slot -> slot.index().read(searcher -> (long) searcher.getIndexReader().numDocs())))
                 .orElse(0L);
     }
 
@@ -174,7 +217,7 @@ public final class LuceneChunkStore implements ChunkStore {
         try (Stream<Path> children = Files.list(root)) {
             return children
                     .filter(dir -> StoreArguments.isValidCollection(dir.getFileName().toString()))
-                    .filter(LuceneIndex::existsAt)
+                    .filter(CollectionIndexes::existsAt)
                     .map(dir -> dir.getFileName().toString())
                     .sorted()
                     .toList();
@@ -185,7 +228,7 @@ public final class LuceneChunkStore implements ChunkStore {
 
     @Override
     public boolean healthy() {
-        return !closed && Files.isWritable(root) && indexes.values().stream().allMatch(LuceneIndex::healthy);
+        return !closed && Files.isWritable(root) && indexes.values().stream().allMatch(CollectionIndexes::healthy);
     }
 
     @Override
@@ -195,6 +238,12 @@ public final class LuceneChunkStore implements ChunkStore {
                 return;
             }
             closed = true;
+        }
+        rebuilds.shutdownNow();
+        try {
+            rebuilds.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         List<RuntimeException> failures = new ArrayList<>();
         indexes.values().forEach(index -> {
@@ -212,10 +261,19 @@ public final class LuceneChunkStore implements ChunkStore {
         }
     }
 
+    /** Is a rebuild of the collection for another model running. */
+    public boolean isRebuilding(String collection) {
+        return existingIndex(collection).map(CollectionIndexes::isBuilding).orElse(false);
+    }
+
     private List<ScoredChunk> search(String collection, Query query, int k, boolean keysOnly) {
         return existingIndex(collection)
-                .map(index -> index.read(searcher -> toScoredChunks(searcher, searcher.search(query, k).scoreDocs, keysOnly)))
+                .map(index -> index.read(slot -> search(slot.index(), query, k, keysOnly)))
                 .orElse(List.of());
+    }
+
+    private List<ScoredChunk> search(LuceneIndex index, Query query, int k, boolean keysOnly) {
+        return index.read(searcher -> toScoredChunks(searcher, searcher.search(query, k).scoreDocs, keysOnly));
     }
 
     private List<ScoredChunk> toScoredChunks(IndexSearcher searcher, ScoreDoc[] hits, boolean keysOnly) throws IOException {
@@ -238,29 +296,102 @@ public final class LuceneChunkStore implements ChunkStore {
                 .orElse(query);
     }
 
-    private LuceneIndex requireIndex(String collection) {
+    private CollectionIndexes requireIndex(String collection) {
         return index(collection, true).orElseThrow();
     }
 
-    private Optional<LuceneIndex> existingIndex(String collection) {
+    private Optional<CollectionIndexes> existingIndex(String collection) {
         return index(collection, false);
     }
 
-    private Optional<LuceneIndex> index(String collection, boolean create) {
+    private Optional<CollectionIndexes> index(String collection, boolean create) {
         StoreArguments.requireValidCollection(collection);
         ensureOpen();
-        LuceneIndex open = indexes.get(collection);
+        CollectionIndexes open = indexes.get(collection);
         if (open != null) {
             return Optional.of(open);
         }
         synchronized (lifecycle) {
             ensureOpen();
             Path dir = root.resolve(collection);
-            if (!create && !LuceneIndex.existsAt(dir)) {
+            if (!create && !CollectionIndexes.existsAt(dir)) {
                 return Optional.empty();
             }
-            return Optional.of(indexes.computeIfAbsent(collection, name -> LuceneIndex.open(dir, analyzer, commitInterval)));
+            return Optional.of(indexes.computeIfAbsent(collection, name ->
+                    CollectionIndexes.open(dir, spaces.of(name), spaces.unrecorded(), analyzer, commitInterval)));
         }
+    }
+
+    /** The collection's indexes, with a rebuild started when its live index holds another model's vectors. */
+    private CollectionIndexes inWantedSpace(CollectionIndexes index) {
+        String collection = index.collection();
+        EmbeddingSpace wanted = spaces.of(collection);
+        if (!index.liveSpace().equals(wanted) && !index.isBuilding() && index.startBuild(wanted)) {
+            LOG.info("collection '{}' holds vectors of {}, not {}: rebuilding it", collection, index.liveSpace().slug(), wanted.slug());
+            rebuilds.execute(() -> rebuild(collection, index, wanted));
+        }
+        return index;
+    }
+
+    /**
+     * Re-embeds every document of the live index into the building one, page by page from one
+     * point-in-time list of document ids, then swaps. A failure leaves the old index live and the
+     * rebuild starts again with the collection's next write or vector search.
+     */
+    private void rebuild(String collection, CollectionIndexes index, EmbeddingSpace space) {
+        long started = System.nanoTime();
+        try {
+            List<String> documents = index.read(slot -> slot.index().read(LuceneChunkStore::documentIds));
+            long copied = 0;
+            for (int from = 0; from < documents.size(); from += REBUILD_PAGE) {
+                if (closed) {
+                    index.abandonBuild();
+                    return;
+                }
+                List<String> page = documents.subList(from, Math.min(documents.size(), from + REBUILD_PAGE)).stream()
+                        .filter(id -> !index.changedSinceBuildBegan(id)).toList();
+                copied += copyPage(index, space, page);
+            }
+            index.swap();
+            LOG.info("collection '{}' rebuilt for {}: {} documents re-embedded in {} ms", collection, space.slug(), copied,
+                    (System.nanoTime() - started) / 1_000_000);
+        } catch (RuntimeException e) {
+            LOG.error("rebuild of collection '{}' for {} failed; it starts again when the collection is next written or searched",
+                    collection, space.slug(), e);
+            index.abandonBuild();
+        }
+    }
+
+    /** Reads the page's chunks from the live index, embeds them in {@code space} and writes them to the new one. */
+    private int copyPage(CollectionIndexes index, EmbeddingSpace space, List<String> documentIds) {
+        if (documentIds.isEmpty()) {
+            return 0;
+        }
+        Query ofPage = new TermInSetQuery(ChunkDocuments.DOCUMENT_ID, documentIds.stream().map(BytesRef::new).toList());
+        List<Chunk> chunks = index.read(slot -> slot.index().read(searcher -> {
+            int hits = Math.max(1, searcher.count(ofPage));
+            return toScoredChunks(searcher, searcher.search(ofPage, hits).scoreDocs, false);
+        })).stream().map(ScoredChunk::chunk).toList();
+        List<float[]> vectors = spaces.embed(space, chunks.stream().map(Chunk::text).toList());
+        Map<String, List<Document>> byDocument = new LinkedHashMap<>();
+        for (int i = 0; i < chunks.size(); i++) {
+            Chunk chunk = chunks.get(i).withVector(vectors.get(i));
+            byDocument.computeIfAbsent(chunk.documentId(), id -> new ArrayList<>()).add(chunkDocuments.toDocument(chunk));
+        }
+        return index.copy(byDocument);
+    }
+
+    private static List<String> documentIds(IndexSearcher searcher) throws IOException {
+        List<String> ids = new ArrayList<>();
+        Terms terms = MultiTerms.getTerms(searcher.getIndexReader(), ChunkDocuments.DOCUMENT_ID);
+        if (terms == null) {
+            return ids;
+        }
+        TermsEnum each = terms.iterator();
+        for (BytesRef term = each.next(); term != null; term = each.next()) {
+            ids.add(term.utf8ToString());
+        }
+        return ids;
     }
 
     private static Term documentKey(String documentId) {

@@ -1,5 +1,6 @@
 package ai.dsp.platform.store.elasticsearch;
 
+import ai.dsp.platform.store.EmbeddingSpace;
 import ai.dsp.platform.store.AccessProperty;
 import ai.dsp.platform.store.ChunkStore;
 import ai.dsp.platform.testing.ElasticsearchServer;

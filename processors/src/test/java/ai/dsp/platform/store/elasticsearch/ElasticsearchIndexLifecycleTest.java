@@ -1,6 +1,6 @@
 package ai.dsp.platform.store.elasticsearch;
 
-import ai.dsp.platform.store.Chunk;
+import ai.dsp.platform.store.EmbeddingSpace;
 import ai.dsp.platform.store.MetadataFilter;
 import ai.dsp.platform.store.ScoredChunk;
 import ai.dsp.platform.store.SearchRequest;
@@ -20,8 +20,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.stream.IntStream;
 
+import static ai.dsp.platform.store.TestVectors.awaitLatch;
+import static ai.dsp.platform.store.TestVectors.chunks;
+import static ai.dsp.platform.store.TestVectors.vector;
 import static ai.dsp.platform.store.ChunkStoreContract.documentIds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -94,6 +96,10 @@ class ElasticsearchIndexLifecycleTest {
             assertThat(indexes.current(COLLECTION)).contains(oldIndex);
             assertThat(documentIds(store.searchKeyword(keyword("archive entry 7", 3)))).contains("doc-7");
             assertThat(store.countChunks(COLLECTION)).isEqualTo(30 * 3 + 3 + 2);
+            // dense searches read it too, with queries in the old model
+            assertThat(store.vectorSpace(COLLECTION)).isEqualTo(OLD_MODEL);
+            assertThat(store.searchVector(new SearchRequest(COLLECTION, null, vector("archive entry 7 1", OLD_MODEL), 1, List.of())
+                    .inSpace(OLD_MODEL))).extracting(hit -> hit.chunk().id()).containsExactly("doc-7:1");
 
             // written and deleted while their old chunks are being copied
             store.replaceDocument(COLLECTION, "changing", chunks("changing", 1, "final version", NEW_MODEL));
@@ -144,29 +150,6 @@ class ElasticsearchIndexLifecycleTest {
         }
     }
 
-    private static List<Chunk> chunks(String documentId, int count, String text, EmbeddingSpace space) {
-        return IntStream.range(0, count).mapToObj(i -> {
-            String chunkText = text + " " + i;
-            return new Chunk(documentId, i, chunkText, vector(chunkText, space), 0, chunkText.length(), List.of(),
-                    documentId + ".txt", java.util.Map.of());
-        }).toList();
-    }
-
-    /** A unit vector that depends on the text only, so a text finds its own chunk nearest. */
-    private static float[] vector(String text, EmbeddingSpace space) {
-        java.util.Random random = new java.util.Random(text.hashCode());
-        float[] vector = new float[space.dimensions()];
-        double norm = 0;
-        for (int i = 0; i < vector.length; i++) {
-            vector[i] = (float) random.nextGaussian();
-            norm += vector[i] * vector[i];
-        }
-        for (int i = 0; i < vector.length; i++) {
-            vector[i] = (float) (vector[i] / Math.sqrt(norm));
-        }
-        return vector;
-    }
-
     private static SearchRequest keyword(String text, int k) {
         return new SearchRequest(COLLECTION, text, null, k, List.of());
     }
@@ -182,17 +165,6 @@ class ElasticsearchIndexLifecycleTest {
                     .withJson(new StringReader("{\"index.blocks.read_only_allow_delete\": " + blocked + "}")));
         } catch (IOException e) {
             throw new IllegalStateException("cannot set the write block on " + index, e);
-        }
-    }
-
-    private static void awaitLatch(CountDownLatch latch) {
-        try {
-            if (!latch.await(60, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("the test never let the rebuild go on");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 

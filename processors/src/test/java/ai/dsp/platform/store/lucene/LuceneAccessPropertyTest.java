@@ -1,5 +1,6 @@
 package ai.dsp.platform.store.lucene;
 
+import ai.dsp.platform.store.ChunkStoreContract;
 import ai.dsp.platform.store.AccessProperty;
 import ai.dsp.platform.store.ChunkStore;
 import ai.dsp.platform.testing.ChildProcess;
@@ -17,7 +18,7 @@ class LuceneAccessPropertyTest extends AccessProperty {
     @BeforeContainer
     static void open() {
         root = ChildProcess.tempDirectory("dsp-acl-lucene-");
-        store = new LuceneChunkStore(root, DIMENSIONS, Duration.ZERO);
+        store = new LuceneChunkStore(root, ChunkStoreContract.spaces(DIMENSIONS), Duration.ZERO);
     }
 
     @AfterContainer

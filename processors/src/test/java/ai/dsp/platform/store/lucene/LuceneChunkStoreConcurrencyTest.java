@@ -1,5 +1,6 @@
 package ai.dsp.platform.store.lucene;
 
+import ai.dsp.platform.store.ChunkStoreContract;
 import static ai.dsp.platform.store.ChunkStoreContract.chunks;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,7 +42,7 @@ class LuceneChunkStoreConcurrencyTest {
 
     @BeforeEach
     void setUp() {
-        store = new LuceneChunkStore(root, 4, Duration.ofMillis(20));
+        store = new LuceneChunkStore(root, ChunkStoreContract.spaces(4), Duration.ofMillis(20));
         threads = Executors.newFixedThreadPool(4);
     }
 

@@ -14,7 +14,7 @@ class LuceneChunkStoreTest extends ChunkStoreContract {
 
     @Override
     protected ChunkStore newStore() {
-        return new LuceneChunkStore(root, DIMENSIONS, Duration.ZERO);
+        return new LuceneChunkStore(root, spaces(DIMENSIONS), Duration.ZERO);
     }
 
     @Override

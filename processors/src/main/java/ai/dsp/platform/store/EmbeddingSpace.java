@@ -1,10 +1,10 @@
-package ai.dsp.platform.store.elasticsearch;
+package ai.dsp.platform.store;
 
 import java.util.Locale;
 
 /**
  * The model whose vectors an index holds. Vectors of different models (or dimensions) never
- * share an index: a change of model builds a new one (see {@link IndexRebuild}).
+ * share an index: a collection's change of model is a blue-green rebuild in either store.
  */
 public record EmbeddingSpace(String model, int dimensions) {
 
@@ -17,7 +17,7 @@ public record EmbeddingSpace(String model, int dimensions) {
         }
     }
 
-    /** Part of an index name: lower case, only characters Elasticsearch allows there. */
+    /** Part of an index or folder name: lower case, only characters Elasticsearch and file systems allow there. */
     public String slug() {
         return model.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]+", "-") + "-" + dimensions;
     }
