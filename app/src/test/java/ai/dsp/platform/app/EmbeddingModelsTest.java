@@ -69,6 +69,13 @@ class EmbeddingModelsTest {
             assertThat(denseTop(module, "how does a compiler produce machine code")).isEqualTo("compilers.txt");
         }
         assertThat(denseTop("bge", "where are the nightly backups kept")).isEqualTo("backups.txt");
+        // a module's embeddings are its collection's model's: what it stores
+        JsonNode bgeVectors = embeddings("bge");
+        JsonNode smallVectors = embeddings("small");
+        assertThat(bgeVectors.path("model").asText()).isEqualTo("bge-small-en-v15-q");
+        assertThat(smallVectors.path("model").asText()).isEqualTo("all-minilm-l6-v2-q");
+        assertThat(bgeVectors.at("/embeddings/0").size()).isEqualTo(384);
+        assertThat(bgeVectors.at("/embeddings/0")).isNotEqualTo(smallVectors.at("/embeddings/0"));
 
         AppHarness.Reply updated = app.send("PUT", "/manifests/em", manifest("BAAI/bge-small-en-v1.5"), Map.of());
         assertThat(updated.status()).as(String.valueOf(updated.body())).isEqualTo(200);
@@ -98,6 +105,12 @@ class EmbeddingModelsTest {
                     {"module_type": "rag_config", "name": "hosted", "version": "1",
                      "config": {"vector_store_type": "lucene", "embedding_model": "text-embedding-ada-002"}}
                   ]}}""".formatted(smallModel);
+    }
+
+    private static JsonNode embeddings(String module) {
+        AppHarness.Reply reply = app.postJson("/em/" + module + "/embeddings", Map.of("texts", List.of("tape backups in the vault")));
+        assertThat(reply.status()).as(String.valueOf(reply.body())).isEqualTo(200);
+        return reply.body();
     }
 
     private static String liveModel(String collection) throws IOException {

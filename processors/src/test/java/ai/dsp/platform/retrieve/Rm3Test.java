@@ -71,4 +71,33 @@ class Rm3Test {
             assertThat(expanded.get(2).chunk().documentId()).isEqualTo("t");
         }
     }
+
+    @Test
+    void feedbackIsPerDocumentAndADocumentScoresItsBestChunkForTheQueryPlusItsBestForTheExpansion(@TempDir Path dir) {
+        try (LuceneChunkStore store = new LuceneChunkStore(dir, ChunkStoreContract.spaces(8), Duration.ZERO)) {
+            // each article: an abstract chunk, then a chunk of what it cites (as CACM's are chunked)
+            store.replaceDocument("c", "a", List.of(chunk("a", 0, "Compilers translate source programs into machine code."),
+                    chunk("a", 1, "References: lexer grammar tokenizer.")));
+            store.replaceDocument("c", "b", List.of(chunk("b", 0, "Compilers for small machines: code generation."),
+                    chunk("b", 1, "References: lexer grammar tokenizer.")));
+            store.replaceDocument("c", "split", List.of(chunk("split", 0, "Compilers and machine code, briefly."),
+                    chunk("split", 1, "References: lexer grammar tokenizer.")));
+            store.replaceDocument("c", "whole", List.of(chunk("whole", 0, "Compilers compilers compilers, machine code.")));
+            for (int i = 0; i < 30; i++) {
+                store.replaceDocument("c", "n" + i, List.of(chunk("n" + i, 0, "Unrelated note " + i + " about payroll and holidays.")));
+            }
+            SearchRequest request = new SearchRequest("c", "compilers machine code", null, 10, List.of());
+
+            List<ScoredChunk> expanded = new Rm3(store).search(request, new Rm3.Settings(3, 10, 0.5));
+
+            // the feedback documents' citation chunks are in the relevance model, though no first-pass hit was one
+            assertThat(expanded).extracting(hit -> hit.chunk().documentId()).doesNotHaveDuplicates()
+                    .contains("a", "b", "split", "whole");
+            ScoredChunk split = expanded.stream().filter(hit -> hit.chunk().documentId().equals("split")).findFirst().orElseThrow();
+            ScoredChunk whole = expanded.stream().filter(hit -> hit.chunk().documentId().equals("whole")).findFirst().orElseThrow();
+            // "split" matches the query in one chunk and the expansion in the other: it gets both
+            assertThat(split.score()).isGreaterThan(whole.score());
+            assertThat(split.chunk().ordinal()).as("shown by its best chunk for the query").isZero();
+        }
+    }
 }

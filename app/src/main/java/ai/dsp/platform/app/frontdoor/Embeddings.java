@@ -77,11 +77,17 @@ public class Embeddings {
         if ("model_server".equals(module.type())) {
             return modelServers.embed(module, texts, exchange);
         }
-        return embedder.embedAll(texts);
+        return embedder.embedAll(collection(module), texts);
     }
 
+    /** A model server's default model, or the in-process model of the RAG module's collection: the vectors it stores. */
     private String model(ProjectModule module) {
-        return "model_server".equals(module.type()) ? module.config().path("default_embedding_model").asText("") : "all-MiniLM-L6-v2";
+        return "model_server".equals(module.type()) ? module.config().path("default_embedding_model").asText("")
+                : embedder.of(collection(module)).model();
+    }
+
+    private static String collection(ProjectModule module) {
+        return RagModules.collectionName(module.project(), module.name(), module.config());
     }
 
     static List<String> texts(Object value, String field) {

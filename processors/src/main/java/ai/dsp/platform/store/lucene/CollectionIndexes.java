@@ -175,16 +175,25 @@ final class CollectionIndexes implements Closeable {
         }
     }
 
-    /** Starts building an empty index for {@code space}; false when a build already runs. */
-    synchronized boolean startBuild(EmbeddingSpace space) {
-        if (building != null) {
-            return false;
+    /**
+     * Starts building an empty index for {@code space}; false when a build already runs. It waits
+     * for the writes under way, so every write the copy's list of documents misses goes to the new
+     * index itself.
+     */
+    boolean startBuild(EmbeddingSpace space) {
+        swap.writeLock().lock();
+        try {
+            if (building != null) {
+                return false;
+            }
+            Path indexDir = dir.resolve(space.slug());
+            deleteTree(indexDir);
+            changedDuringBuild.clear();
+            building = new Slot(LuceneIndex.open(indexDir, analyzer, commitInterval), space, indexDir);
+            return true;
+        } finally {
+            swap.writeLock().unlock();
         }
-        Path indexDir = dir.resolve(space.slug());
-        deleteTree(indexDir);
-        changedDuringBuild.clear();
-        building = new Slot(LuceneIndex.open(indexDir, analyzer, commitInterval), space, indexDir);
-        return true;
     }
 
     /**
