@@ -394,7 +394,10 @@ public final class ElasticsearchChunkStore implements ChunkStore {
         rebuilds.execute(() -> {
             try {
                 rebuild.run(collection, from, to, space, changed::contains);
+                // right after the swap, so that searches stop embedding for the old model at once
                 ready.put(collection, space);
+                rebuilding.remove(collection);
+                dropReplaced(collection, from);
             } catch (RuntimeException e) {
                 LOG.error("rebuild of collection '{}' failed; it starts again with the next write", collection, e);
             } finally {
@@ -402,6 +405,14 @@ public final class ElasticsearchChunkStore implements ChunkStore {
                 changedDuringRebuild.remove(collection);
             }
         });
+    }
+
+    private void dropReplaced(String collection, String index) {
+        try {
+            indexes.delete(index);
+        } catch (RuntimeException e) {
+            LOG.warn("collection '{}' was rebuilt, but its replaced index {} could not be deleted: delete it by hand", collection, index, e);
+        }
     }
 
     /** An index and the embedding space its vectors are in. */

@@ -46,7 +46,8 @@ final class IndexRebuild {
     }
 
     /**
-     * Copies {@code from} into {@code to} with vectors in {@code space}, then swaps the alias and drops {@code from}.
+     * Copies {@code from} into {@code to} with vectors in {@code space}, then swaps the alias;
+     * the caller drops {@code from} once its searches no longer name it.
      * {@code changed} tells the documents rewritten meanwhile, whose old chunks must not be copied.
      */
     void run(String collection, String from, String to, EmbeddingSpace space, Predicate<String> changed) {
@@ -70,7 +71,6 @@ final class IndexRebuild {
         // the copies were written without waiting for a refresh: all must be searchable at the swap
         ElasticsearchFailures.call(() -> client.indices().refresh(r -> r.index(to)));
         indexes.swap(collection, from, to);
-        indexes.delete(from);
         LOG.info("collection '{}' rebuilt into {}: {} chunks re-embedded in {} ms", collection, to, copied,
                 (System.nanoTime() - started) / 1_000_000);
     }
