@@ -1,7 +1,6 @@
 package ai.dsp.platform.store;
 
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * Which embedding model each collection's vectors come from, and the means to embed texts with
@@ -18,27 +17,4 @@ public interface EmbeddingSpaces {
 
     /** Passage vectors of {@code texts} in {@code space}, in order. */
     List<float[]> embed(EmbeddingSpace space, List<String> texts);
-
-    /** Every collection in one space (tests, and stores that never rebuild). */
-    static EmbeddingSpaces fixed(EmbeddingSpace space, Function<List<String>, List<float[]>> embedder) {
-        return new EmbeddingSpaces() {
-            @Override
-            public EmbeddingSpace of(String collection) {
-                return space;
-            }
-
-            @Override
-            public EmbeddingSpace unrecorded() {
-                return space;
-            }
-
-            @Override
-            public List<float[]> embed(EmbeddingSpace wanted, List<String> texts) {
-                if (!wanted.equals(space)) {
-                    throw new IllegalArgumentException("only " + space.slug() + " vectors are made here, not " + wanted.slug());
-                }
-                return embedder.apply(texts);
-            }
-        };
-    }
 }

@@ -30,7 +30,7 @@ public abstract class ChunkStoreContract {
 
     /** One test model of {@code dimensions} for every collection; a store that asks it to re-embed fails the test. */
     public static EmbeddingSpaces spaces(int dimensions) {
-        return EmbeddingSpaces.fixed(new EmbeddingSpace("test-model", dimensions), texts -> {
+        return TestVectors.oneSpace(new EmbeddingSpace("test-model", dimensions), texts -> {
             throw new AssertionError("no rebuild expected");
         });
     }

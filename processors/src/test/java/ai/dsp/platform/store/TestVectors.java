@@ -5,12 +5,36 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 
-/** Vectors and chunks for store tests that need no model: a text's vector depends on the text and the model's name only. */
+/** Vectors, chunks and embedding spaces for store tests that need no model: a text's vector depends on the text and the model's name only. */
 public final class TestVectors {
 
     private TestVectors() {
+    }
+
+    /** Every collection in {@code space}, its texts embedded by {@code embedder}: a store that never changes model. */
+    public static EmbeddingSpaces oneSpace(EmbeddingSpace space, Function<List<String>, List<float[]>> embedder) {
+        return new EmbeddingSpaces() {
+            @Override
+            public EmbeddingSpace of(String collection) {
+                return space;
+            }
+
+            @Override
+            public EmbeddingSpace unrecorded() {
+                return space;
+            }
+
+            @Override
+            public List<float[]> embed(EmbeddingSpace wanted, List<String> texts) {
+                if (!wanted.equals(space)) {
+                    throw new IllegalArgumentException("only " + space.slug() + " vectors are made here, not " + wanted.slug());
+                }
+                return embedder.apply(texts);
+            }
+        };
     }
 
     /** A unit vector of the space's length, the same for the same text and model, so a text finds its own chunk nearest. */

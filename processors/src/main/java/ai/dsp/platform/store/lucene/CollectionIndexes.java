@@ -119,11 +119,11 @@ final class CollectionIndexes implements Closeable {
         return building != null;
     }
 
-    /** Reads the live index. */
-    <T> T read(SlotRead<T> read) {
+    /** Reads the live index's searcher. */
+    <T> T read(LuceneIndex.Read<T> read) {
         swap.readLock().lock();
         try {
-            return read.apply(live);
+            return live.index().read(read);
         } finally {
             swap.readLock().unlock();
         }
@@ -268,15 +268,12 @@ final class CollectionIndexes implements Closeable {
         return live.index().healthy() && (next == null || next.index().healthy());
     }
 
+    /** Closes the live index; a build under way is dropped (it would be removed at the next open anyway). */
     @Override
     public void close() {
+        abandonBuild();
         swap.writeLock().lock();
         try {
-            Slot next = building;
-            building = null;
-            if (next != null) {
-                next.index().close();
-            }
             live.index().close();
         } finally {
             swap.writeLock().unlock();

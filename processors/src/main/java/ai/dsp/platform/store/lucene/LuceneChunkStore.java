@@ -158,7 +158,7 @@ public final class LuceneChunkStore implements ChunkStore {
     @Override
     public TermStatistics termStatistics(String collection, List<Chunk> chunks) {
         List<Map<String, Integer>> chunkTerms = chunks.stream().map(chunk -> TermStatistics.counts(english.terms(chunk.text()))).toList();
-        return existingIndex(collection).map(index -> index.read(slot -> slot.index().read(searcher -> {
+        return existingIndex(collection).map(index -> index.read(searcher -> {
             IndexReader reader = searcher.getIndexReader();
             Map<String, Long> frequencies = new HashMap<>();
             for (Map<String, Integer> terms : chunkTerms) {
@@ -169,7 +169,7 @@ public final class LuceneChunkStore implements ChunkStore {
                 }
             }
             return new TermStatistics(chunkTerms, frequencies, reader.numDocs());
-        }))).orElse(new TermStatistics(chunkTerms, Map.of(), 0));
+        })).orElse(new TermStatistics(chunkTerms, Map.of(), 0));
     }
 
 
@@ -182,7 +182,7 @@ public final class LuceneChunkStore implements ChunkStore {
         Query knn = new KnnFloatVectorQuery(ChunkDocuments.VECTOR, request.vector(), request.k(), filter);
         return existingIndex(request.collection()).map(this::inWantedSpace).map(index -> index.readVectors(request.space(), slot -> {
             StoreArguments.requireDimensions(request.vector(), slot.space().dimensions(), "query vector");
-            return search(slot.index(), knn, request.k(), request.keysOnly());
+            return slot.index().read(searcher -> search(searcher, knn, request.k(), request.keysOnly()));
         })).orElseGet(() -> {
             StoreArguments.requireDimensions(request.vector(), spaces.of(request.collection()).dimensions(), "query vector");
             return List.of();
@@ -208,7 +208,7 @@ public final class LuceneChunkStore implements ChunkStore {
     @Override
     public long countChunks(String collection) {
         return existingIndex(collection)
-                .map(index -> index.read(slot -> slot.index().read(searcher -> (long) searcher.getIndexReader().numDocs())))
+                .map(index -> index.read(searcher -> (long) searcher.getIndexReader().numDocs()))
                 .orElse(0L);
     }
 
@@ -268,12 +268,12 @@ public final class LuceneChunkStore implements ChunkStore {
 
     private List<ScoredChunk> search(String collection, Query query, int k, boolean keysOnly) {
         return existingIndex(collection)
-                .map(index -> index.read(slot -> search(slot.index(), query, k, keysOnly)))
+                .map(index -> index.read(searcher -> search(searcher, query, k, keysOnly)))
                 .orElse(List.of());
     }
 
-    private List<ScoredChunk> search(LuceneIndex index, Query query, int k, boolean keysOnly) {
-        return index.read(searcher -> toScoredChunks(searcher, searcher.search(query, k).scoreDocs, keysOnly));
+    private List<ScoredChunk> search(IndexSearcher searcher, Query query, int k, boolean keysOnly) throws IOException {
+        return toScoredChunks(searcher, searcher.search(query, k).scoreDocs, keysOnly);
     }
 
     private List<ScoredChunk> toScoredChunks(IndexSearcher searcher, ScoreDoc[] hits, boolean keysOnly) throws IOException {
@@ -341,7 +341,7 @@ public final class LuceneChunkStore implements ChunkStore {
     private void rebuild(String collection, CollectionIndexes index, EmbeddingSpace space) {
         long started = System.nanoTime();
         try {
-            List<String> documents = index.read(slot -> slot.index().read(LuceneChunkStore::documentIds));
+            List<String> documents = index.read(LuceneChunkStore::documentIds);
             long copied = 0;
             for (int from = 0; from < documents.size(); from += REBUILD_PAGE) {
                 if (closed) {
@@ -368,10 +368,7 @@ public final class LuceneChunkStore implements ChunkStore {
             return 0;
         }
         Query ofPage = new TermInSetQuery(ChunkDocuments.DOCUMENT_ID, documentIds.stream().map(BytesRef::new).toList());
-        List<Chunk> chunks = index.read(slot -> slot.index().read(searcher -> {
-            int hits = Math.max(1, searcher.count(ofPage));
-            return toScoredChunks(searcher, searcher.search(ofPage, hits).scoreDocs, false);
-        })).stream().map(ScoredChunk::chunk).toList();
+        List<Chunk> chunks = index.read(searcher -> search(searcher, ofPage, Math.max(1, searcher.count(ofPage)), false)).stream().map(ScoredChunk::chunk).toList();
         List<float[]> vectors = spaces.embed(space, chunks.stream().map(Chunk::text).toList());
         Map<String, List<Document>> byDocument = new LinkedHashMap<>();
         for (int i = 0; i < chunks.size(); i++) {

@@ -1,7 +1,7 @@
 package ai.dsp.platform.store.elasticsearch;
 
 import ai.dsp.platform.store.EmbeddingSpace;
-import ai.dsp.platform.store.EmbeddingSpaces;
+import ai.dsp.platform.store.TestVectors;
 import ai.dsp.platform.testing.ElasticsearchServer;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.json.jackson.JacksonJsonpMapper;
@@ -62,7 +62,7 @@ final class ElasticsearchFixture implements AutoCloseable {
     ElasticsearchChunkStore store(String prefix, EmbeddingSpace space, Function<List<String>, List<float[]>> embedder,
                                   int bulkRetries) {
         return new ElasticsearchChunkStore(client, template, "elasticsearch", properties(prefix, bulkRetries),
-                EmbeddingSpaces.fixed(space, embedder));
+                TestVectors.oneSpace(space, embedder));
     }
 
     /** Removes every index and the template a prefix created. */
