@@ -347,6 +347,9 @@ public final class ElasticsearchChunkStore implements ChunkStore {
     private Target vectorIndex(String collection, EmbeddingSpace space) {
         ensureOpen();
         Rebuilding running = rebuilding.get(collection);
+        if (running != null && running.space().equals(ready.get(collection))) {
+            running = null;  // swapped already: only the replaced index's removal is left
+        }
         if (running == null && !spaces.of(collection).equals(ready.get(collection))) {
             if (indexes.current(collection).isEmpty()) {
                 return null;
@@ -396,7 +399,6 @@ public final class ElasticsearchChunkStore implements ChunkStore {
                 rebuild.run(collection, from, to, space, changed::contains);
                 // right after the swap, so that searches stop embedding for the old model at once
                 ready.put(collection, space);
-                rebuilding.remove(collection);
                 dropReplaced(collection, from);
             } catch (RuntimeException e) {
                 LOG.error("rebuild of collection '{}' failed; it starts again with the next write", collection, e);
